@@ -1,0 +1,58 @@
+# Two commands for a newcomer: `make run` and `make test`. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test serve setup messages compilemessages migrate lint format bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Leergang needs Python 3.11 or newer.")'
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+setup: $(STAMP) compilemessages
+
+# .mo files are built from the committed .po files with Babel, so no system gettext is needed.
+compilemessages: $(STAMP)
+	@$(BIN)/python -m leergang.core.compile_messages
+
+migrate: setup
+	$(MANAGE) migrate --noinput
+
+run: migrate
+	$(MANAGE) load_demo
+	@echo ""
+	@echo "Leergang runs at http://127.0.0.1:$(PORT)/nl/  (Ctrl+C stops it)"
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+serve: migrate
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) collectstatic --noinput --verbosity 0
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) load_demo
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/gunicorn config.wsgi:application \
+		--bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips=127.0.0.1
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Regenerate the .po files after changing texts (needs GNU gettext on the developer's machine).
+messages: setup
+	$(MANAGE) makemessages --locale nl --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: migrate
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,22 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from leergang.api.v1 import api as api_v1
+from leergang.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.root_redirect, name="root"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api_v1.urls),
+    path("api/", core_views.api_not_found),
+    path("api/<path:rest>", core_views.api_not_found),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("beheer/", admin.site.urls),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("leergang.catalog.urls")),
+    path("account/", include("leergang.accounts.urls")),
+    prefix_default_language=True,
+)

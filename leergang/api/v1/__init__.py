@@ -1,0 +1,20 @@
+from ninja import NinjaAPI
+
+from . import editions, errors, programmes
+
+api = NinjaAPI(
+    title="Leergang API",
+    version="1",
+    description=(
+        "JSON API of Leergang. Authenticate with `Authorization: Bearer <token>` "
+        "(`python manage.py api_token EMAIL`). `Accept-Language: nl` (default) or `en` chooses the "
+        "language of titles, themes and messages. Every error has the body "
+        '`{"detail": "...", "errors": [{"field": "...", "message": "..."}]}`.'
+    ),
+    urls_namespace="api-v1",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+)
+errors.install(api)
+api.add_router("", programmes.router)
+api.add_router("", editions.router)

@@ -1,0 +1,77 @@
+"""One error format for every 4xx: {"detail": sentence, "errors": [{"field", "message"}]}."""
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from leergang.core.errors import DomainError
+
+# Pydantic error types as a person would read them; the rest keep pydantic's own message.
+_MESSAGES = {
+    "missing": lambda e: _("This field is required."),
+    "int_parsing": lambda e: _("Enter a whole number."),
+    "int_type": lambda e: _("Enter a whole number."),
+    "int_from_float": lambda e: _("Enter a whole number."),
+    "date_parsing": lambda e: _("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_parsing": lambda e: _("Enter a date as YYYY-MM-DD."),
+    "date_from_datetime_inexact": lambda e: _("Enter a date as YYYY-MM-DD."),
+    "date_type": lambda e: _("Enter a date as YYYY-MM-DD."),
+    "time_parsing": lambda e: _("Enter a time as HH:MM."),
+    "time_type": lambda e: _("Enter a time as HH:MM."),
+    "decimal_parsing": lambda e: _("Enter an amount such as 2995.00."),
+    "decimal_type": lambda e: _("Enter an amount such as 2995.00."),
+    "decimal_max_places": lambda e: _("Use at most two decimals."),
+    "decimal_max_digits": lambda e: _("This amount is too large."),
+    "string_type": lambda e: _("Enter text."),
+    "bool_type": lambda e: _("Enter true or false."),
+    "bool_parsing": lambda e: _("Enter true or false."),
+    "literal_error": lambda e: _("Choose one of: %(choices)s.") % {"choices": e.get("ctx", {}).get("expected", "")},
+    "greater_than_equal": lambda e: _("Enter %(limit)s or more.") % {"limit": e.get("ctx", {}).get("ge")},
+    "less_than_equal": lambda e: _("Enter %(limit)s or less.") % {"limit": e.get("ctx", {}).get("le")},
+    "string_too_short": lambda e: _("This field may not be empty."),
+    "string_too_long": lambda e: _("Use at most %(max)s characters.") % {"max": e.get("ctx", {}).get("max_length")},
+    "json_invalid": lambda e: _("The body is not valid JSON."),
+    "model_attributes_type": lambda e: _("Send a JSON object."),
+    "dict_type": lambda e: _("Send a JSON object."),
+}
+
+_CONTAINER_PARTS = {"body", "payload", "query", "path", "params", "form", "header", "cookie"}
+
+
+def field_name(location) -> str:
+    parts = [str(p) for p in location if str(p) not in _CONTAINER_PARTS]
+    return ".".join(parts) or "body"
+
+
+def readable(error: dict) -> str:
+    make = _MESSAGES.get(error.get("type", ""))
+    return str(make(error)) if make else str(error.get("msg", _("This value is not valid.")))
+
+
+def error_response(api, request, status: int, detail, errors=None):
+    return api.create_response(request, {"detail": str(detail), "errors": errors or []}, status=status)
+
+
+def install(api) -> None:
+    @api.exception_handler(ValidationError)
+    def validation_error(request, exc):
+        errors = [{"field": field_name(e.get("loc", [])), "message": readable(e)} for e in exc.errors]
+        return error_response(api, request, 422, _("Some fields are not valid; see errors for what to change."), errors)
+
+    @api.exception_handler(AuthenticationError)
+    def authentication_error(request, exc):
+        return error_response(api, request, 401, _("Log in with a valid API token (Authorization: Bearer <token>)."))
+
+    @api.exception_handler(DomainError)
+    def domain_error(request, exc):
+        return error_response(api, request, exc.status, exc.detail, exc.errors)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        return error_response(api, request, 404, _("Nothing was found at this address."))
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc):
+        if exc.status_code == 400:  # ninja's own parse failures carry technical text
+            return error_response(api, request, 400, _("The request body could not be read; send valid JSON."))
+        return error_response(api, request, exc.status_code, exc.message)

@@ -1,0 +1,29 @@
+from ninja import Router
+
+from leergang.catalog import selectors
+
+from . import presenters
+from .auth import optional_bearer
+from .schemas import ErrorOut, ProgrammeOut, ProgrammeSummary
+
+router = Router(tags=["programmes"])
+
+
+@router.get(
+    "/programmes",
+    response={200: list[ProgrammeSummary], 401: ErrorOut},
+    auth=optional_bearer,
+    summary="Published programmes (all programmes for a coordinator)",
+)
+def list_programmes(request):
+    return [presenters.programme_summary(p) for p in selectors.visible_programmes(request.user)]
+
+
+@router.get(
+    "/programmes/{slug}",
+    response={200: ProgrammeOut, 401: ErrorOut, 404: ErrorOut},
+    auth=optional_bearer,
+    summary="A programme with its learning goals, teachers and editions (drafts only for a coordinator)",
+)
+def get_programme(request, slug: str):
+    return presenters.programme_detail(selectors.programme_for_page(user=request.user, slug=slug))

@@ -1,0 +1,79 @@
+"""Reads for pages and the API, each a fixed number of queries whatever the data size."""
+
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from leergang.accounts import permissions
+from leergang.core.errors import NotFound
+from leergang.enrolment.selectors import with_seats_taken
+
+from .models import Edition, EditionStatus, Programme, ProgrammeTeacher, Session, SessionPart
+
+
+def published_programmes() -> QuerySet[Programme]:
+    return Programme.objects.filter(published=True).order_by("title_nl")
+
+
+def visible_programmes(user) -> QuerySet[Programme]:
+    if permissions.is_coordinator(user):
+        return Programme.objects.order_by("title_nl")
+    return published_programmes()
+
+
+def _visible_editions(user) -> QuerySet[Edition]:
+    editions = Edition.objects.all()
+    if not permissions.can_see_draft_editions(user):
+        editions = editions.exclude(status=EditionStatus.DRAFT)
+    return editions
+
+
+def _sessions_with_parts() -> Prefetch:
+    parts = SessionPart.objects.select_related("teacher")
+    return Prefetch("sessions", queryset=Session.objects.order_by("number").prefetch_related(Prefetch("parts", queryset=parts)))
+
+
+def programme_for_page(*, user, slug: str) -> Programme:
+    """The programme with goals, teachers and its visible editions (with sessions and seats)."""
+    editions = with_seats_taken(_visible_editions(user).select_related("room__location")).prefetch_related(
+        _sessions_with_parts()
+    ).order_by("start_date", "id")
+    programme = (
+        visible_programmes(user)
+        .filter(slug=slug)
+        .prefetch_related(
+            "learning_goals",
+            Prefetch("teacher_links", queryset=ProgrammeTeacher.objects.select_related("teacher")),
+            Prefetch("editions", queryset=editions, to_attr="visible_editions"),
+        )
+        .first()
+    )
+    if programme is None:
+        raise NotFound(_("There is no programme with this name."))
+    return programme
+
+
+def edition_detail(*, user, edition_id: int) -> Edition:
+    """An edition with its sessions; 404 alike for a missing edition and a draft the user may not see."""
+    edition = (
+        with_seats_taken(_visible_editions(user).select_related("programme", "room__location"))
+        .prefetch_related(_sessions_with_parts())
+        .filter(pk=edition_id)
+        .first()
+    )
+    if edition is None:
+        raise NotFound(_("There is no edition with this number."))
+    return edition
+
+
+def featured_edition(editions: list[Edition], today) -> Edition | None:
+    """The edition a visitor most likely wants: the next one open for registration, else the
+    next one that has not finished, else the most recent."""
+    if not editions:
+        return None
+    open_ones = [e for e in editions if e.status == EditionStatus.OPEN]
+    if open_ones:
+        return min(open_ones, key=lambda e: e.start_date)
+    coming = [e for e in editions if e.status != EditionStatus.COMPLETED and e.start_date >= today]
+    if coming:
+        return min(coming, key=lambda e: e.start_date)
+    return max(editions, key=lambda e: e.start_date)

@@ -1,0 +1,45 @@
+"""Dates, times and money written the way people write them in each language."""
+
+import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import formats
+from django.utils.translation import get_language
+
+
+def _language() -> str:
+    return (get_language() or "nl").split("-")[0]
+
+
+def money(amount: Decimal | int | str | None) -> str:
+    """`€ 2.995` / `€ 2.995,50` in Dutch, `€2,995` / `€2,995.50` in English."""
+    if amount is None or amount == "":
+        return ""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    whole, cents = divmod(abs(value), 1)
+    grouped = f"{int(whole):,}"
+    sign = "-" if value < 0 else ""
+    if _language() == "nl":
+        text = grouped.replace(",", ".")
+        if cents:
+            text += "," + f"{cents:.2f}"[2:]
+        return f"{sign}€\u00a0{text}"
+    text = grouped
+    if cents:
+        text += "." + f"{cents:.2f}"[2:]
+    return f"{sign}€{text}"
+
+
+def long_date(value: datetime.date | None, with_weekday: bool = False) -> str:
+    """`13 januari 2021` / `13 January 2021`, optionally with the weekday in front."""
+    if value is None:
+        return ""
+    return formats.date_format(value, "l j F Y" if with_weekday else "j F Y")
+
+
+def clock(value: datetime.time | None) -> str:
+    """`13.30` in Dutch, `13:30` in English."""
+    if value is None:
+        return ""
+    separator = "." if _language() == "nl" else ":"
+    return f"{value.hour:02d}{separator}{value.minute:02d}"

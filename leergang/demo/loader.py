@@ -1,0 +1,100 @@
+"""Builds the demo content once; running it again changes nothing."""
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from leergang.accounts.models import User
+from leergang.catalog import services as catalog_services
+from leergang.catalog.models import (
+    EditionStatus,
+    LearningGoal,
+    Location,
+    Programme,
+    ProgrammeTeacher,
+    Room,
+    Session,
+    SessionPart,
+    Teacher,
+)
+from leergang.enrolment.models import Enrolment
+from leergang.scheduling import rules
+
+from . import content
+
+
+def _user(data: dict, role: str) -> User:
+    user = User.objects.filter(email__iexact=data["email"]).first()
+    if user is None:
+        user = User.objects.create_user(
+            data["email"], password=content.DEMO_PASSWORD, first_name=data["first_name"], last_name=data["last_name"], role=role
+        )
+    return user
+
+
+def _sessions(edition, dates_and_themes, teachers_by_name) -> None:
+    for number, (day, kind, theme_nl, theme_en, parts) in enumerate(dates_and_themes, start=1):
+        session = Session.objects.create(
+            edition=edition,
+            number=number,
+            kind=kind,
+            date=day,
+            start_time=edition.start_time,
+            end_time=edition.end_time,
+            theme_nl=theme_nl,
+            theme_en=theme_en,
+        )
+        for order, (title_nl, title_en, teacher_name) in enumerate(parts):
+            SessionPart.objects.create(
+                session=session, order=order, title_nl=title_nl, title_en=title_en, teacher=teachers_by_name.get(teacher_name)
+            )
+
+
+def upcoming_dates(today: datetime.date) -> list[datetime.date]:
+    """Seven dates under the programme's own rules, starting about two months from now."""
+    return rules.plan(today + datetime.timedelta(days=56), len(content.SESSIONS_2021), rules.ScheduleRules())
+
+
+@transaction.atomic
+def load_demo(today: datetime.date | None = None) -> bool:
+    """Create the demo programme, editions and users. Returns False when they were already there."""
+    coordinator = _user(content.COORDINATOR, "coordinator")
+    teacher_user = _user(content.TEACHER_USER, "teacher")
+    participants = [_user(p, "participant") for p in content.PARTICIPANTS]
+    if Programme.objects.filter(slug=content.SLUG).exists():
+        return False
+
+    programme = Programme.objects.create(**content.PROGRAMME)
+    for order, (text_nl, text_en) in enumerate(content.LEARNING_GOALS):
+        LearningGoal.objects.create(programme=programme, order=order, text_nl=text_nl, text_en=text_en)
+    teachers = {}
+    for order, data in enumerate(content.LEAD_TEACHERS):
+        teacher = Teacher.objects.create(**data)
+        ProgrammeTeacher.objects.create(programme=programme, teacher=teacher, order=order)
+        teachers[teacher.name] = teacher
+    demo_teacher = Teacher.objects.create(user=teacher_user, **content.DEMO_TEACHER)
+    teachers[demo_teacher.name] = demo_teacher
+
+    location = Location.objects.create(**content.LOCATION)
+    room = Room.objects.create(location=location, name=content.ROOM["name"], area_m2=Decimal(content.ROOM["area_m2"]))
+    common = {"capacity": content.CAPACITY, "fee": Decimal(content.FEE), "location": content.LOCATION_TEXT, "room": room}
+
+    first = catalog_services.create_edition(
+        actor=coordinator, programme=programme, start_date=content.SESSIONS_2021[0][0], status=EditionStatus.COMPLETED, **common
+    )
+    _sessions(first, content.SESSIONS_2021, teachers)
+    for data, participant in zip(content.PARTICIPANTS, participants):
+        Enrolment.objects.create(edition=first, participant=participant, organisation=data["organisation"])
+
+    dates = upcoming_dates(today or timezone.localdate())
+    upcoming = catalog_services.create_edition(
+        actor=coordinator, programme=programme, start_date=dates[0], status=EditionStatus.OPEN, **common
+    )
+    _sessions(
+        upcoming,
+        [(day, kind, nl, en, parts) for day, (_old, kind, nl, en, parts) in zip(dates, content.SESSIONS_2021)],
+        teachers,
+    )
+    return True

@@ -1,0 +1,68 @@
+import os
+
+import pytest
+from django.db import connection
+
+from leergang.accounts.services import issue_api_token
+from leergang.demo.loader import load_demo
+
+from . import factories
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def _database_is_postgres() -> bool:
+    return os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Deselect (not skip) what this pass does not run: PostgreSQL-only tests on SQLite, and the
+    browser suite in CI's PostgreSQL pass (it already ran in the SQLite pass)."""
+    keep, drop = [], []
+    skip_browser = os.environ.get("LEERGANG_SKIP_BROWSER") == "1"
+    for item in items:
+        if item.get_closest_marker("postgres") and not _database_is_postgres():
+            drop.append(item)
+        elif item.get_closest_marker("browser") and skip_browser:
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture
+def demo(db):
+    """The demo content exactly as `make run` loads it."""
+    load_demo()
+
+
+@pytest.fixture
+def coordinator(db):
+    return factories.CoordinatorFactory(email="office@example.org")
+
+
+@pytest.fixture
+def teacher_user(db):
+    return factories.TeacherUserFactory(email="teacher@example.org")
+
+
+@pytest.fixture
+def participant(db):
+    return factories.UserFactory(email="participant@example.org")
+
+
+@pytest.fixture
+def bearer():
+    """bearer(user) -> request headers carrying a fresh API token for that user."""
+
+    def make(user):
+        return {"HTTP_AUTHORIZATION": f"Bearer {issue_api_token(actor=None, user=user)}"}
+
+    return make
+
+
+@pytest.fixture
+def is_postgres():
+    return connection.vendor == "postgresql"
