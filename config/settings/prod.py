@@ -23,6 +23,8 @@ def _secret_key() -> str:
     """
     key = os.environ.get("SECRET_KEY", "")
     if key:
+        if len(key) < 50:
+            raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
         return key
     key_file = os.environ.get("SECRET_KEY_FILE", str(VAR_DIR / "secret_key"))
     try:
@@ -39,8 +41,6 @@ def _secret_key() -> str:
         else:
             with os.fdopen(fd, "w", encoding="ascii") as handle:
                 handle.write(key)
-    if len(key) < 50:
-        raise ImproperlyConfigured("SECRET_KEY must be at least 50 characters long.")
     return key
 
 
