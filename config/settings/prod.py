@@ -6,7 +6,7 @@ import secrets
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import BASE_DIR, VAR_DIR, env_bool
+from .base import VAR_DIR, env_bool
 
 DEBUG = env_bool("DEBUG", False)
 STORAGES = {
@@ -45,4 +45,3 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-STATIC_ROOT = BASE_DIR / "staticfiles"
