@@ -74,7 +74,9 @@ def test_session_six_has_three_short_lectures_each_with_a_teacher(demo):
 def test_seed_schedule_follows_the_programme_rules(demo):
     edition = edition_2021()
     dates = [s.date for s in edition.sessions.all()]
-    schedule = rules.ScheduleRules(weekday=edition.weekday, min_gap_days=edition.min_gap_days, holiday_region=edition.holiday_region)
+    schedule = rules.ScheduleRules(
+        weekday=edition.weekday, min_gap_days=edition.min_gap_days, holiday_region=edition.holiday_region
+    )
     assert rules.validate(dates, schedule) == []
 
 

@@ -3,7 +3,7 @@
 import datetime
 
 SLUG = "sturen-vanuit-vertrouwen"
-DEMO_PASSWORD = "leergang-demo"
+DEMO_PASSWORD = "leergang-demo"  # noqa: S105 - published demo login, printed by make run
 
 PROGRAMME = {
     "slug": SLUG,
@@ -181,7 +181,11 @@ SESSIONS_2021 = [
         "Three special themes, in three shorter lectures.",
         [
             ("Contracteren en aanbesteden vanuit vertrouwen", "Contracting and procurement from trust", "Dr. Tjerk Budding"),
-            ("Samenwerken in netwerken of ketens vanuit vertrouwen", "Collaborating in networks and chains from trust", "Dr. ir. Frédérique Six"),
+            (
+                "Samenwerken in netwerken of ketens vanuit vertrouwen",
+                "Collaborating in networks and chains from trust",
+                "Dr. ir. Frédérique Six",
+            ),
             ("Lerende bureaucratie en vertrouwen", "Learning bureaucracy and trust", "Demo Docent"),
         ],
     ),
@@ -199,7 +203,12 @@ TEACHER_USER = {"email": "docent@example.org", "first_name": "Demo", "last_name"
 PARTICIPANTS = [
     {"email": "anna.jansen@example.org", "first_name": "Anna", "last_name": "Jansen", "organisation": "Gemeente Utrecht"},
     {"email": "bram.devries@example.org", "first_name": "Bram", "last_name": "de Vries", "organisation": "Gemeente Zwolle"},
-    {"email": "chantal.bakker@example.org", "first_name": "Chantal", "last_name": "Bakker", "organisation": "Veiligheidsregio Amsterdam-Amstelland"},
+    {
+        "email": "chantal.bakker@example.org",
+        "first_name": "Chantal",
+        "last_name": "Bakker",
+        "organisation": "Veiligheidsregio Amsterdam-Amstelland",
+    },
     {"email": "dirk.smit@example.org", "first_name": "Dirk", "last_name": "Smit", "organisation": "Provincie Noord-Holland"},
     {"email": "esra.yilmaz@example.org", "first_name": "Esra", "last_name": "Yılmaz", "organisation": "GGD Hollands Noorden"},
 ]

@@ -85,7 +85,7 @@ def load_demo(today: datetime.date | None = None) -> bool:
         actor=coordinator, programme=programme, start_date=content.SESSIONS_2021[0][0], status=EditionStatus.COMPLETED, **common
     )
     _sessions(first, content.SESSIONS_2021, teachers)
-    for data, participant in zip(content.PARTICIPANTS, participants):
+    for data, participant in zip(content.PARTICIPANTS, participants, strict=True):
         Enrolment.objects.create(edition=first, participant=participant, organisation=data["organisation"])
 
     dates = upcoming_dates(today or timezone.localdate())
@@ -94,7 +94,7 @@ def load_demo(today: datetime.date | None = None) -> bool:
     )
     _sessions(
         upcoming,
-        [(day, kind, nl, en, parts) for day, (_old, kind, nl, en, parts) in zip(dates, content.SESSIONS_2021)],
+        [(day, kind, nl, en, parts) for day, (_old, kind, nl, en, parts) in zip(dates, content.SESSIONS_2021, strict=True)],
         teachers,
     )
     return True

@@ -7,6 +7,7 @@ school holidays is refused (`OutsideKnownYears`) rather than planned blindly.
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,11 +46,7 @@ class ScheduleRules:
 @lru_cache(maxsize=1)
 def known_years() -> tuple[int, int]:
     """First and last year for which the `holidays` package knows Dutch school holidays."""
-    years = [
-        year
-        for year in _PROBE_YEARS
-        if holidays.country_holidays("NL", subdiv="Noord", years=year, categories=("school",))
-    ]
+    years = [year for year in _PROBE_YEARS if holidays.country_holidays("NL", subdiv="Noord", years=year, categories=("school",))]
     return years[0], years[-1]
 
 
@@ -126,7 +123,7 @@ def validate(dates: list[datetime.date], rules: ScheduleRules) -> list[Violation
     ordered = sorted(dates)
     for day in ordered:
         found.extend(date_violations(day, rules))
-    for previous, day in zip(ordered, ordered[1:]):
+    for previous, day in itertools.pairwise(ordered):
         gap = (day - previous).days
         if gap < rules.min_gap_days:
             found.append(

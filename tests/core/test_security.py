@@ -13,11 +13,13 @@ pytestmark = pytest.mark.django_db
 
 
 def run_manage(*args, env_extra, tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "HTTPS", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "HTTPS", "DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     env.update({"DJANGO_SETTINGS_MODULE": "config.settings.prod", "LEERGANG_VAR_DIR": str(tmp_path)}, **env_extra)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
 
 
 @pytest.mark.parametrize("path", ["/nl/", "/en/opleidingen/sturen-vanuit-vertrouwen/", "/api/v1/programmes", "/healthz"])

@@ -31,8 +31,19 @@ def fetch(url: str) -> tuple[int, dict, bytes]:
 @pytest.fixture
 def served(tmp_path):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}}
-    env.update({"PORT": str(port), "LEERGANG_VAR_DIR": str(tmp_path / "var"), "STATIC_ROOT": str(tmp_path / "static"), "WEB_CONCURRENCY": "1"})
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"DATABASE_URL", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DEBUG", "HTTPS", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
+    env.update(
+        {
+            "PORT": str(port),
+            "LEERGANG_VAR_DIR": str(tmp_path / "var"),
+            "STATIC_ROOT": str(tmp_path / "static"),
+            "WEB_CONCURRENCY": "1",
+        }
+    )
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(["make", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"

@@ -1,0 +1,78 @@
+"""`make bench`: server time of each page and endpoint, in-process, as a ratio to /healthz.
+
+Machines here are shared and noisy, so every figure is reported next to the trivial /healthz
+view measured in the same run (quality bars P2). Issue 9 adds the large data set and load tests.
+"""
+
+import os
+import statistics
+import tempfile
+import time
+import warnings
+
+warnings.filterwarnings("ignore", message="No directory at")
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "200"))
+
+
+def setup_django() -> None:
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    os.environ.pop("DATABASE_URL", None)
+    os.environ["LEERGANG_VAR_DIR"] = tempfile.mkdtemp(prefix="leergang-bench-")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_demo", quiet_logins=True, verbosity=0)
+
+
+def measure(client, url: str, headers: dict) -> list[float]:
+    client.get(url, **headers)  # warm up
+    times = []
+    for _ in range(ROUNDS):
+        started = time.perf_counter()
+        response = client.get(url, **headers)
+        times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return times
+
+
+def p95(times: list[float]) -> float:
+    return statistics.quantiles(times, n=20)[-1]
+
+
+def main() -> None:
+    setup_django()
+    from django.test import Client
+
+    from leergang.accounts.models import User
+    from leergang.accounts.services import issue_api_token
+    from leergang.catalog.models import Edition
+
+    client = Client()
+    edition = Edition.objects.order_by("start_date").first()
+    token = issue_api_token(actor=None, user=User.objects.get(email="coordinator@example.org"))
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    targets = [
+        ("/healthz", {}),
+        ("/nl/", {}),
+        ("/nl/opleidingen/sturen-vanuit-vertrouwen/", {}),
+        ("/en/opleidingen/sturen-vanuit-vertrouwen/", {}),
+        ("/api/v1/programmes", {}),
+        ("/api/v1/programmes/sturen-vanuit-vertrouwen", {}),
+        (f"/api/v1/editions/{edition.id}", {}),
+        (f"/api/v1/editions/{edition.id}", auth),
+    ]
+    results = [(url, bool(headers), measure(client, url, headers)) for url, headers in targets]
+    baseline = p95(results[0][2])
+    print(f"{'target':<52} {'p50 ms':>8} {'p95 ms':>8} {'x healthz':>10}")
+    for url, authed, times in results:
+        label = url + (" (token)" if authed else "")
+        print(f"{label:<52} {statistics.median(times):8.2f} {p95(times):8.2f} {p95(times) / baseline:10.1f}")
+    print(f"\n{ROUNDS} requests each, demo data set; bars: p95 <= 25 ms and <= 30x /healthz (P2).")
+
+
+if __name__ == "__main__":
+    main()
