@@ -18,15 +18,16 @@ def _database_is_postgres() -> bool:
 def pytest_collection_modifyitems(config, items):
     """Deselect (not skip) what this pass does not run: PostgreSQL-only tests on SQLite, and the
     browser suite in CI's PostgreSQL pass (it already ran in the SQLite pass)."""
-    keep, drop = [], []
     skip_browser = os.environ.get("LEERGANG_SKIP_BROWSER") == "1"
-    for item in items:
-        if item.get_closest_marker("postgres") and not _database_is_postgres():
-            drop.append(item)
-        elif item.get_closest_marker("browser") and skip_browser:
-            drop.append(item)
-        else:
-            keep.append(item)
+    on_postgres = _database_is_postgres()
+
+    def excluded(item) -> bool:
+        needs_postgres = item.get_closest_marker("postgres") is not None
+        is_browser = item.get_closest_marker("browser") is not None
+        return (needs_postgres and not on_postgres) or (is_browser and skip_browser)
+
+    keep = [item for item in items if not excluded(item)]
+    drop = [item for item in items if excluded(item)]
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
