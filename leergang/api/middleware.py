@@ -2,22 +2,24 @@ import json
 
 from django.http import JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext_noop
 from django.utils.translation.trans_real import parse_accept_lang_header
 
 API_PREFIX = "/api/"
 API_LANGUAGES = ("nl", "en")
 
+# Marked for makemessages; translated per request below.
 GENERIC_DETAIL = {
-    400: "The request could not be read.",
-    401: "Log in with a valid API token (Authorization: Bearer <token>).",
-    403: "You are not allowed to do this.",
-    404: "There is no API endpoint or object at this address.",
-    405: "This method is not allowed at this address.",
-    409: "This conflicts with the current state.",
-    413: "The request is too large.",
-    415: "Send the request body as JSON (Content-Type: application/json).",
-    422: "Some fields are not valid.",
-    429: "Too many requests; wait a moment and try again.",
+    400: gettext_noop("The request could not be read."),
+    401: gettext_noop("Log in with a valid API token (Authorization: Bearer <token>)."),
+    403: gettext_noop("You are not allowed to do this."),
+    404: gettext_noop("There is no API endpoint or object at this address."),
+    405: gettext_noop("This method is not allowed at this address."),
+    409: gettext_noop("This conflicts with the current state."),
+    413: gettext_noop("The request is too large."),
+    415: gettext_noop("Send the request body as JSON (Content-Type: application/json)."),
+    422: gettext_noop("Some fields are not valid."),
+    429: gettext_noop("Too many requests; wait a moment and try again."),
 }
 
 
@@ -59,7 +61,7 @@ class ApiErrorFormatMiddleware:
             and not response.get("Content-Type", "").startswith("application/json")
         ):
             status = response.status_code
-            detail = GENERIC_DETAIL.get(status, "The request could not be handled.")
+            detail = GENERIC_DETAIL.get(status, gettext_noop("The request could not be handled."))
             with translation.override(api_language(request)):
                 detail = translation.gettext(detail)
             replacement = JsonResponse({"detail": detail, "errors": []}, status=status)

@@ -1,6 +1,6 @@
 """Reads for pages and the API, each a fixed number of queries whatever the data size."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
@@ -34,9 +34,11 @@ def _sessions_with_parts() -> Prefetch:
 
 def programme_for_page(*, user, slug: str) -> Programme:
     """The programme with goals, teachers and its visible editions (with sessions and seats)."""
-    editions = with_seats_taken(_visible_editions(user).select_related("room__location")).prefetch_related(
-        _sessions_with_parts()
-    ).order_by("start_date", "id")
+    editions = (
+        with_seats_taken(_visible_editions(user).select_related("room__location"))
+        .prefetch_related(_sessions_with_parts())
+        .order_by("start_date", "id")
+    )
     programme = (
         visible_programmes(user)
         .filter(slug=slug)
@@ -53,15 +55,25 @@ def programme_for_page(*, user, slug: str) -> Programme:
 
 
 def edition_detail(*, user, edition_id: int) -> Edition:
-    """An edition with its sessions; 404 alike for a missing edition and a draft the user may not see."""
+    """An edition with its sessions; 404 alike for a missing edition, a draft the user may not see and
+    an edition of a programme that is not published (for whoever may not see that programme)."""
+    editions = _visible_editions(user)
+    if not permissions.is_coordinator(user):
+        editions = editions.filter(programme__published=True)
     edition = (
-        with_seats_taken(_visible_editions(user).select_related("programme", "room__location"))
+        with_seats_taken(editions.select_related("programme", "room__location"))
         .prefetch_related(_sessions_with_parts())
         .filter(pk=edition_id)
         .first()
     )
     if edition is None:
         raise NotFound(_("There is no edition with this number."))
+    return edition
+
+
+def with_sessions(edition: Edition) -> Edition:
+    """Attach the sessions (with parts and teachers) to an edition already in hand: two queries."""
+    prefetch_related_objects([edition], _sessions_with_parts())
     return edition
 
 

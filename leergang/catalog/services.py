@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
 from leergang.core import audit
-from leergang.core.errors import Conflict, Invalid, PermissionDenied
+from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from .models import Edition, Programme
@@ -39,20 +39,45 @@ def seats_taken(edition: Edition) -> int:
     return Enrolment.objects.filter(edition=edition, status=EnrolmentStatus.ENROLLED).count()
 
 
-def _check_times(edition: Edition) -> None:
+def _check_times(edition: Edition, changed: set[str] | frozenset[str] = frozenset()) -> None:
     if edition.end_time <= edition.start_time:
-        raise Invalid(
-            _("The end time must be later than the start time."),
-            [{"field": "end_time", "message": str(_("Choose an end time after the start time."))}],
+        # Name the field the caller changed; when both or neither changed, the end time.
+        field = "start_time" if "start_time" in changed and "end_time" not in changed else "end_time"
+        message = (
+            _("Choose a start time before the end time.")
+            if field == "start_time"
+            else _("Choose an end time after the start time.")
         )
+        raise Invalid(_("The end time must be later than the start time."), [{"field": field, "message": str(message)}])
+
+
+CENT = Decimal("0.01")
+
+
+def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
+    """Money to cents, so "2995", 2995 and "2995.00" are the same value (and the same in the audit)."""
+    fee = fields.get("fee")
+    if isinstance(fee, Decimal) and fee.is_finite():
+        fields = {**fields, "fee": fee.quantize(CENT) + 0}  # + 0 turns -0.00 into 0.00
+    return fields
+
+
+def _validate(edition: Edition, changed: set[str] | frozenset[str] = frozenset()) -> None:
+    """The model's field validation plus the rules its database constraints enforce, without queries:
+    Django would check each CheckConstraint (and each foreign key) with a query of its own, which
+    callers never need, as they pass model instances for foreign keys."""
+    _check_times(edition, changed)
+    if edition.fee is not None and edition.fee < 0:
+        raise Invalid(_("The fee cannot be negative."), [{"field": "fee", "message": str(_("Enter 0 or more."))}])
+    edition.full_clean(exclude=["programme", "room"], validate_constraints=False)
 
 
 @transaction.atomic
 def create_edition(*, actor: Any, programme: Programme, start_date, capacity: int, fee: Decimal, **fields: Any) -> Edition:
     _require_manager(actor)
-    edition = Edition(programme=programme, start_date=start_date, capacity=capacity, fee=fee, **fields)
-    _check_times(edition)
-    edition.full_clean()
+    fields = _normalise({"fee": fee, **fields})
+    edition = Edition(programme=programme, start_date=start_date, capacity=capacity, **fields)
+    _validate(edition)
     edition.save()
     audit.record(actor=actor, action="edition.created", obj=edition, after=audit.snapshot(edition, EDITION_FIELDS))
     return edition
@@ -60,25 +85,34 @@ def create_edition(*, actor: Any, programme: Programme, start_date, capacity: in
 
 @transaction.atomic
 def update_edition(*, actor: Any, edition_id: int, changes: dict[str, Any]) -> Edition:
-    """Change an edition's settings. The row is locked so a capacity check cannot race an admission."""
+    """Change an edition's settings. The row is locked so a capacity check cannot race an admission.
+
+    Returns the edition with `programme` loaded and `seats_taken` set (counted under the lock), as
+    `selectors.with_seats_taken` would; saves and audits only when something really changed."""
     _require_manager(actor)
-    edition = Edition.objects.select_for_update().get(pk=edition_id)
+    edition = (
+        Edition.objects.select_for_update(of=("self",))
+        .select_related("programme", "room__location")
+        .filter(pk=edition_id)
+        .first()
+    )
+    if edition is None:
+        raise NotFound(_("There is no edition with this number."))
     before = audit.snapshot(edition, EDITION_FIELDS)
+    changes = _normalise(changes)
     for name, value in changes.items():
         if name not in EDITION_FIELDS:
             raise Invalid(_("This field cannot be changed."), [{"field": name, "message": str(_("Unknown field."))}])
         setattr(edition, name, value)
-    if "capacity" in changes:
-        taken = seats_taken(edition)
-        if edition.capacity < taken:
-            raise Conflict(
-                _("The capacity cannot be lower than the %(taken)s seats already taken.") % {"taken": taken},
-                [{"field": "capacity", "message": str(_("Choose at least %(taken)s.") % {"taken": taken})}],
-            )
-    _check_times(edition)
-    edition.full_clean()
-    edition.save()
+    edition.seats_taken = seats_taken(edition)
+    if "capacity" in changes and edition.capacity < edition.seats_taken:
+        raise Conflict(
+            _("The capacity cannot be lower than the %(taken)s seats already taken.") % {"taken": edition.seats_taken},
+            [{"field": "capacity", "message": str(_("Choose at least %(taken)s.") % {"taken": edition.seats_taken})}],
+        )
+    _validate(edition, set(changes))
     after = audit.snapshot(edition, EDITION_FIELDS)
     if after != before:
+        edition.save()
         audit.record(actor=actor, action="edition.updated", obj=edition, before=before, after=after)
     return edition

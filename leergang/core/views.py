@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.utils.translation import get_language_from_request
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
@@ -28,5 +29,5 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     return JsonResponse(
-        {"detail": "There is no API endpoint at this address.", "errors": []}, status=404
+        {"detail": _("There is no API endpoint at this address."), "errors": []}, status=404
     )

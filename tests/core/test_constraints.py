@@ -37,7 +37,7 @@ def test_session_numbers_are_unique_per_edition():
 
 def test_session_mode_and_kind_are_checked():
     session = factories.SessionFactory()
-    for change in ({"delivery_mode": "carrier_pigeon"}, {"kind": "party"}):
+    for change in ({"delivery_mode": "pigeon"}, {"kind": "party"}):
         with pytest.raises(IntegrityError), transaction.atomic():
             Session.objects.filter(pk=session.pk).update(**change)
 

@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from . import editions, errors, programmes
+from .parser import JSONObjectParser
 
 api = NinjaAPI(
     title="Leergang API",
@@ -14,6 +15,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    parser=JSONObjectParser(),
 )
 errors.install(api)
 api.add_router("", programmes.router)

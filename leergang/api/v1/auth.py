@@ -1,7 +1,10 @@
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from leergang.accounts import permissions
 from leergang.accounts.services import user_for_token
+from leergang.core.errors import PermissionDenied
 
 
 class BearerToken(HttpBearer):
@@ -24,5 +27,20 @@ class OptionalBearerToken(BearerToken):
         return super().__call__(request)
 
 
+class CoordinatorBearerToken(BearerToken):
+    """A valid token of someone who may manage editions. Checked before the body is read, so anybody
+    else gets a 403 without learning which inputs or editions exist."""
+
+    def authenticate(self, request, token):
+        user = super().authenticate(request, token)
+        if user is not None and not permissions.can_manage_editions(user):
+            raise PermissionDenied(_("Only the programme office can change editions."))
+        return user
+
+
 bearer = BearerToken()
 optional_bearer = OptionalBearerToken()
+coordinator_bearer = CoordinatorBearerToken()
+
+# In OpenAPI, an empty requirement next to the bearer scheme means "a token is optional".
+ANONYMOUS_ALLOWED = {"security": [{}]}

@@ -1,5 +1,7 @@
 """One error format for every 4xx: {"detail": sentence, "errors": [{"field", "message"}]}."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -22,6 +24,8 @@ _MESSAGES = {
     "decimal_type": lambda e: _("Enter an amount such as 2995.00."),
     "decimal_max_places": lambda e: _("Use at most two decimals."),
     "decimal_max_digits": lambda e: _("This amount is too large."),
+    "decimal_whole_digits": lambda e: _("This amount is too large."),
+    "finite_number": lambda e: _("Enter an amount such as 2995.00."),
     "string_type": lambda e: _("Enter text."),
     "bool_type": lambda e: _("Enter true or false."),
     "bool_parsing": lambda e: _("Enter true or false."),
@@ -44,6 +48,8 @@ def field_name(location) -> str:
 
 
 def readable(error: dict) -> str:
+    if error.get("input", "") is None and error.get("type") != "missing":
+        return str(_("This field may not be empty."))  # null sent for a field that needs a value
     make = _MESSAGES.get(error.get("type", ""))
     return str(make(error)) if make else str(error.get("msg", _("This value is not valid.")))
 
@@ -56,6 +62,17 @@ def install(api) -> None:
     @api.exception_handler(ValidationError)
     def validation_error(request, exc):
         errors = [{"field": field_name(e.get("loc", [])), "message": readable(e)} for e in exc.errors]
+        return error_response(api, request, 422, _("Some fields are not valid; see errors for what to change."), errors)
+
+    @api.exception_handler(ModelValidationError)
+    def model_validation_error(request, exc):
+        """The model's own validation (a service's full_clean): a 422, never a 500."""
+        messages = exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+        errors = [
+            {"field": "body" if name == NON_FIELD_ERRORS else name, "message": str(message)}
+            for name, texts in messages.items()
+            for message in texts
+        ]
         return error_response(api, request, 422, _("Some fields are not valid; see errors for what to change."), errors)
 
     @api.exception_handler(AuthenticationError)
@@ -73,5 +90,5 @@ def install(api) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         if exc.status_code == 400:  # ninja's own parse failures carry technical text
-            return error_response(api, request, 400, _("The request body could not be read; send valid JSON."))
+            return error_response(api, request, 400, _("The request body could not be read; send a JSON object."))
         return error_response(api, request, exc.status_code, exc.message)

@@ -3,7 +3,7 @@ from ninja import Router
 from leergang.catalog import selectors
 
 from . import presenters
-from .auth import optional_bearer
+from .auth import ANONYMOUS_ALLOWED, optional_bearer
 from .schemas import ErrorOut, ProgrammeOut, ProgrammeSummary
 
 router = Router(tags=["programmes"])
@@ -13,6 +13,7 @@ router = Router(tags=["programmes"])
     "/programmes",
     response={200: list[ProgrammeSummary], 401: ErrorOut},
     auth=optional_bearer,
+    openapi_extra=ANONYMOUS_ALLOWED,
     summary="Published programmes (all programmes for a coordinator)",
 )
 def list_programmes(request):
@@ -23,6 +24,7 @@ def list_programmes(request):
     "/programmes/{slug}",
     response={200: ProgrammeOut, 401: ErrorOut, 404: ErrorOut},
     auth=optional_bearer,
+    openapi_extra=ANONYMOUS_ALLOWED,
     summary="A programme with its learning goals, teachers and editions (drafts only for a coordinator)",
 )
 def get_programme(request, slug: str):

@@ -1,8 +1,9 @@
 import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
+from pydantic import Strict
 
 Region = Literal["noord", "midden", "zuid"]
 Status = Literal["draft", "open", "running", "completed"]
@@ -11,6 +12,18 @@ Mode = Literal["on_site", "online", "hybrid"]
 Kind = Literal["content", "closing"]
 LanguageCode = Literal["nl", "en"]
 
+# JSON integers only: pydantic would otherwise read `true` as 1 and "12" as 12.
+WholeNumber = Annotated[int, Strict()]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def optional(**constraints: Any) -> Any:
+    """A field that may be left out but not sent as null (for PATCH): no default shown in the schema."""
+    return Field(None, json_schema_extra=_no_default, **constraints)
+
 
 class ErrorItem(Schema):
     field: str
@@ -18,8 +31,8 @@ class ErrorItem(Schema):
 
 
 class ErrorOut(Schema):
-    detail: str
-    errors: list[ErrorItem] = []
+    detail: str = Field(description="One sentence a person understands, in the language of Accept-Language.")
+    errors: list[ErrorItem] = Field(description="What is wrong with which field; may be empty.")
 
 
 class TeacherOut(Schema):
@@ -85,7 +98,7 @@ class EditionOut(Schema):
     capacity: int
     seats_taken: int
     full: bool
-    fee: str = Field(description="EUR, two decimals, e.g. \"2995.00\"")
+    fee: str = Field(description='EUR, two decimals, e.g. "2995.00"')
     status: Status
     holiday_region: Region
     location: str
@@ -100,8 +113,10 @@ class EditionOut(Schema):
 class EditionIn(Schema):
     programme: str = Field(min_length=1, max_length=100, description="The programme's slug.")
     start_date: datetime.date
-    capacity: int = Field(ge=1, le=10000)
-    fee: Decimal = Field(ge=Decimal("0"), le=Decimal("1000000"), max_digits=9, decimal_places=2)
+    capacity: WholeNumber = Field(ge=1, le=10000)
+    fee: Decimal = Field(
+        ge=Decimal("0"), le=Decimal("1000000"), max_digits=9, decimal_places=2, description='EUR, e.g. "2995.00"'
+    )
     holiday_region: Region = "noord"
     location: str = Field("", max_length=300)
     status: Status = "draft"
@@ -109,19 +124,21 @@ class EditionIn(Schema):
     weekday: WeekdayName = "wednesday"
     start_time: datetime.time = datetime.time(13, 30)
     end_time: datetime.time = datetime.time(19, 30)
-    min_gap_days: int = Field(28, ge=0, le=365)
+    min_gap_days: WholeNumber = Field(28, ge=0, le=365)
 
 
 class EditionPatch(Schema):
-    programme: str | None = Field(None, min_length=1, max_length=100)
-    start_date: datetime.date | None = None
-    capacity: int | None = Field(None, ge=1, le=10000)
-    fee: Decimal | None = Field(None, ge=Decimal("0"), le=Decimal("1000000"), max_digits=9, decimal_places=2)
-    holiday_region: Region | None = None
-    location: str | None = Field(None, max_length=300)
-    status: Status | None = None
-    language: LanguageCode | None = None
-    weekday: WeekdayName | None = None
-    start_time: datetime.time | None = None
-    end_time: datetime.time | None = None
-    min_gap_days: int | None = Field(None, ge=0, le=365)
+    """Any of EditionIn's fields; a field left out keeps its value, null is not a value."""
+
+    programme: str = optional(min_length=1, max_length=100, description="The programme's slug.")
+    start_date: datetime.date = optional()
+    capacity: WholeNumber = optional(ge=1, le=10000)
+    fee: Decimal = optional(ge=Decimal("0"), le=Decimal("1000000"), max_digits=9, decimal_places=2)
+    holiday_region: Region = optional()
+    location: str = optional(max_length=300)
+    status: Status = optional()
+    language: LanguageCode = optional()
+    weekday: WeekdayName = optional()
+    start_time: datetime.time = optional()
+    end_time: datetime.time = optional()
+    min_gap_days: WholeNumber = optional(ge=0, le=365)
