@@ -4,11 +4,18 @@ import pytest
 from django.db import connection
 
 from leergang.accounts.services import issue_api_token
+from leergang.core.compile_messages import compile_all
 from leergang.demo.loader import load_demo
 
 from . import factories
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
+
+
+def pytest_configure(config):
+    # The .mo files are build output (not committed); `make test` builds them through `make setup`,
+    # this makes a bare `pytest` on a fresh checkout see the Dutch texts too.
+    compile_all()
 
 
 def _database_is_postgres() -> bool:

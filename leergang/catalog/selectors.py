@@ -33,12 +33,9 @@ def _sessions_with_parts() -> Prefetch:
 
 
 def programme_for_page(*, user, slug: str) -> Programme:
-    """The programme with goals, teachers and its visible editions (with sessions and seats)."""
-    editions = (
-        with_seats_taken(_visible_editions(user).select_related("room__location"))
-        .prefetch_related(_sessions_with_parts())
-        .order_by("start_date", "id")
-    )
+    """The programme with goals, teachers and its visible editions (with seats taken, without
+    sessions: a page shows one edition's sessions, see `with_sessions`)."""
+    editions = with_seats_taken(_visible_editions(user).select_related("room__location")).order_by("start_date", "id")
     programme = (
         visible_programmes(user)
         .filter(slug=slug)

@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
@@ -6,13 +7,27 @@ from django.utils import timezone
 from leergang.core.errors import NotFound
 
 from . import selectors
-from .models import SessionKind
+from .models import Edition, EditionStatus, SessionKind
 
 
 @login_not_required
 def home(request):
-    programmes = list(selectors.published_programmes())
+    """Every published programme, each with its next edition open for registration (one query)."""
+    next_open = Edition.objects.filter(programme=OuterRef("pk"), status=EditionStatus.OPEN).order_by("start_date", "id")
+    programmes = list(
+        selectors.published_programmes().annotate(
+            next_start=Subquery(next_open.values("start_date")[:1]),
+            next_fee=Subquery(next_open.values("fee")[:1]),
+        )
+    )
     return render(request, "catalog/home.html", {"programmes": programmes})
+
+
+def _requested_edition(request, editions):
+    requested = request.GET.get("editie") or request.GET.get("edition") or ""
+    if requested.isdigit():
+        return next((e for e in editions if e.id == int(requested)), None)
+    return None
 
 
 @login_not_required
@@ -21,20 +36,24 @@ def programme_page(request, slug):
         programme = selectors.programme_for_page(user=request.user, slug=slug)
     except NotFound as exc:
         raise Http404(str(exc.detail)) from exc
+    today = timezone.localdate()
     editions = programme.visible_editions
-    chosen = None
-    requested = request.GET.get("editie") or request.GET.get("edition")
-    if requested and requested.isdigit():
-        chosen = next((e for e in editions if e.id == int(requested)), None)
-    edition = chosen or selectors.featured_edition(editions, timezone.localdate())
-    sessions = list(edition.sessions.all()) if edition else []
+    featured = selectors.featured_edition(editions, today)
+    edition = _requested_edition(request, editions) or featured
+    sessions = list(selectors.with_sessions(edition).sessions.all()) if edition else []
+    gap_days = edition.min_gap_days if edition else 0
     context = {
         "programme": programme,
         "edition": edition,
         "editions": editions,
+        # The edition a visitor is pointed to when they look at another one (e.g. a completed one).
+        "featured": featured if featured and edition and featured.id != edition.id and featured.accepts_applications else None,
         "sessions": sessions,
         "content_sessions": sum(1 for s in sessions if s.kind == SessionKind.CONTENT),
+        "has_closing_session": any(s.kind == SessionKind.CLOSING for s in sessions),
+        "gap_weeks": gap_days // 7 if gap_days and gap_days % 7 == 0 else None,
+        "gap_days": gap_days,
         "full": bool(edition and edition.seats_taken >= edition.capacity),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "catalog/programme.html", context)

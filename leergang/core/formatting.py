@@ -4,7 +4,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, ngettext, pgettext_lazy
 
 
 def _language() -> str:
@@ -43,3 +43,39 @@ def clock(value: datetime.time | None) -> str:
         return ""
     separator = "." if _language() == "nl" else ":"
     return f"{value.hour:02d}{separator}{value.minute:02d}"
+
+
+def time_range(start: datetime.time | None, end: datetime.time | None) -> str:
+    """`13.30–19.30 uur` in Dutch, `13:30–19:30` in English."""
+    if start is None or end is None:
+        return clock(start or end)
+    return gettext("%(start)s–%(end)s") % {"start": clock(start), "end": clock(end)}
+
+
+# How a weekly rhythm is said: "on Wednesdays" / "op woensdag".
+_RECURRING_WEEKDAYS = (
+    pgettext_lazy("recurring, as in: sessions on Mondays", "Mondays"),
+    pgettext_lazy("recurring, as in: sessions on Tuesdays", "Tuesdays"),
+    pgettext_lazy("recurring, as in: sessions on Wednesdays", "Wednesdays"),
+    pgettext_lazy("recurring, as in: sessions on Thursdays", "Thursdays"),
+    pgettext_lazy("recurring, as in: sessions on Fridays", "Fridays"),
+    pgettext_lazy("recurring, as in: sessions on Saturdays", "Saturdays"),
+    pgettext_lazy("recurring, as in: sessions on Sundays", "Sundays"),
+)
+
+
+def recurring_weekday(index: int) -> str:
+    return str(_RECURRING_WEEKDAYS[index])
+
+
+def session_rhythm(count: int, weekday: int, start: datetime.time | None, end: datetime.time | None) -> str:
+    """`7 bijeenkomsten op woensdag, 13.30–19.30 uur` / `7 sessions on Wednesdays, 13:30–19:30`."""
+    values = {"count": count, "weekdays": recurring_weekday(weekday), "times": time_range(start, end)}
+    return (
+        ngettext(
+            "%(count)s session, %(times)s",
+            "%(count)s sessions on %(weekdays)s, %(times)s",
+            count,
+        )
+        % values
+    )

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.html import format_html
 
 from leergang.core import formatting
 
@@ -40,3 +41,38 @@ def switch_language_url(context, language_code):
 def paragraphs(text):
     """Blank-line separated text as a list of paragraphs (content is stored as plain text)."""
     return [p.strip() for p in (text or "").split("\n\n") if p.strip()]
+
+
+@register.simple_tag
+def time_range(start, end):
+    """`13.30–19.30 uur` / `13:30–19:30`."""
+    return formatting.time_range(start, end)
+
+
+@register.simple_tag
+def session_rhythm(count, weekday, start, end):
+    """`7 bijeenkomsten op woensdag, 13.30–19.30 uur` / `7 sessions on Wednesdays, 13:30–19:30`,
+    with the times kept on one line."""
+    text = formatting.session_rhythm(count, weekday, start, end)
+    times = formatting.time_range(start, end)
+    head, found, tail = text.partition(times)
+    if not found:
+        return text
+    return format_html('{}<span class="nowrap">{}</span>{}', head, times, tail)
+
+
+@register.filter
+def theme_parts(text):
+    """A session theme "Title: explanation" as (title, explanation); without a colon, (text, "")."""
+    text = (text or "").strip()
+    title, separator, rest = text.partition(": ")
+    if not separator or len(title) > 80:
+        return (text, "")
+    rest = rest.strip()
+    return (title.strip(), rest[:1].upper() + rest[1:])
+
+
+@register.filter
+def address_lines(text):
+    """An address such as "Building, Street 1, 1234 AB City" as its lines, one part per line."""
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
