@@ -175,14 +175,20 @@ class Edition(TimeStampedModel):
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="editions")
     start_date = models.DateField(_("start date"))
     status = models.CharField(_("status"), max_length=20, choices=EditionStatus.choices, default=EditionStatus.DRAFT)
-    language = models.CharField(_("teaching language"), max_length=2, choices=[("nl", "Nederlands"), ("en", "English")], default="nl")
+    language = models.CharField(
+        _("teaching language"), max_length=2, choices=[("nl", "Nederlands"), ("en", "English")], default="nl"
+    )
     capacity = models.PositiveIntegerField(_("capacity"), validators=[MinValueValidator(1), MaxValueValidator(10000)])
     fee = models.DecimalField(_("fee (EUR)"), max_digits=9, decimal_places=2)
     weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices, default=Weekday.WEDNESDAY)
     start_time = models.TimeField(_("start time"), default="13:30")
     end_time = models.TimeField(_("end time"), default="19:30")
-    min_gap_days = models.PositiveSmallIntegerField(_("minimum days between sessions"), default=28, validators=[MaxValueValidator(365)])
-    holiday_region = models.CharField(_("school holiday region"), max_length=10, choices=HolidayRegion.choices, default=HolidayRegion.NOORD)
+    min_gap_days = models.PositiveSmallIntegerField(
+        _("minimum days between sessions"), default=28, validators=[MaxValueValidator(365)]
+    )
+    holiday_region = models.CharField(
+        _("school holiday region"), max_length=10, choices=HolidayRegion.choices, default=HolidayRegion.NOORD
+    )
     location = models.CharField(_("location"), max_length=300, blank=True, help_text=_("As shown to participants."))
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="editions")
 
@@ -242,7 +248,9 @@ class Session(TimeStampedModel):
     end_time = models.TimeField(_("end time"))
     theme_nl = models.TextField(_("theme (Dutch)"))
     theme_en = models.TextField(_("theme (English)"), blank=True)
-    delivery_mode = models.CharField(_("delivery mode"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.ON_SITE)
+    delivery_mode = models.CharField(
+        _("delivery mode"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.ON_SITE
+    )
     # The calendar identity survives date changes; `sequence` rises with every change.
     calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     calendar_sequence = models.PositiveIntegerField(default=0)

@@ -28,6 +28,4 @@ def healthz(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @csrf_exempt
 def api_not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
-    return JsonResponse(
-        {"detail": _("There is no API endpoint at this address."), "errors": []}, status=404
-    )
+    return JsonResponse({"detail": _("There is no API endpoint at this address."), "errors": []}, status=404)
