@@ -13,10 +13,12 @@ urlpatterns = [
     path("api/<path:rest>", core_views.api_not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
+    path("kalender/", include("leergang.scheduling.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("leergang.catalog.urls")),
     path("account/", include("leergang.accounts.urls")),
+    path("coordinatie/", include("leergang.scheduling.page_urls")),
     prefix_default_language=True,
 )

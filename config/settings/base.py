@@ -1,6 +1,7 @@
 """Settings shared by every environment; each value that differs per machine comes from the environment."""
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "leergang.catalog",
     "leergang.scheduling",
     "leergang.enrolment",
+    "leergang.notifications",
     "leergang.api",
     "leergang.demo",
 ]
@@ -168,6 +170,10 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else
 # Attempts per window before login answers 429; settings so benchmarks and fuzzing can raise them.
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "10"))
 LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "300"))
+
+# The distancing rule in force (M10): square metres of room per person; 0 means no rule.
+# When set, an edition meets on site only if its room holds participants and staff.
+DISTANCING_M2_PER_PERSON = Decimal(os.environ.get("DISTANCING_M2_PER_PERSON", "0") or "0")
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("db"):

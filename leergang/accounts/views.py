@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils.decorators import method_decorator
 
 from leergang.catalog import selectors as catalog_selectors
+from leergang.enrolment.models import EnrolmentStatus
 
 from . import permissions, ratelimit
 from .forms import EmailLoginForm
@@ -28,9 +29,12 @@ class LogoutView(auth_views.LogoutView):
 def dashboard(request):
     """The landing page after login: what this person can do next."""
     user = request.user
+    enrolments = list(user.enrolments.select_related("edition__programme").order_by("edition__start_date"))
     context = {
         "is_coordinator": permissions.is_coordinator(user),
         "programmes": list(catalog_selectors.visible_programmes(user)) if permissions.is_coordinator(user) else [],
-        "enrolments": list(user.enrolments.select_related("edition__programme").order_by("edition__start_date")),
+        "enrolments": enrolments,
+        # Active enrolments link to the private calendar feed (scheduling:participant-calendar).
+        "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),
     }
     return render(request, "accounts/dashboard.html", context)

@@ -191,6 +191,9 @@ class Edition(TimeStampedModel):
     )
     location = models.CharField(_("location"), max_length=300, blank=True, help_text=_("As shown to participants."))
     room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.SET_NULL, related_name="editions")
+    staff_on_site = models.PositiveSmallIntegerField(
+        _("staff on site"), default=2, help_text=_("Teachers and organisers in the room, counted for the distancing rule.")
+    )
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -246,7 +249,7 @@ class Session(TimeStampedModel):
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
     end_time = models.TimeField(_("end time"))
-    theme_nl = models.TextField(_("theme (Dutch)"))
+    theme_nl = models.TextField(_("theme (Dutch)"), blank=True)
     theme_en = models.TextField(_("theme (English)"), blank=True)
     delivery_mode = models.CharField(
         _("delivery mode"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.ON_SITE

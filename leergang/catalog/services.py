@@ -4,6 +4,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
@@ -11,7 +13,7 @@ from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
-from .models import Edition, Programme
+from .models import Edition, Programme, Session
 
 EDITION_FIELDS = [
     "programme",
@@ -99,6 +101,7 @@ def update_edition(*, actor: Any, edition_id: int, changes: dict[str, Any]) -> E
     if edition is None:
         raise NotFound(_("There is no edition with this number."))
     before = audit.snapshot(edition, EDITION_FIELDS)
+    old_place = edition.place
     changes = _normalise(changes)
     for name, value in changes.items():
         if name not in EDITION_FIELDS:
@@ -115,4 +118,15 @@ def update_edition(*, actor: Any, edition_id: int, changes: dict[str, Any]) -> E
     if after != before:
         edition.save()
         audit.record(actor=actor, action="edition.updated", obj=edition, before=before, after=after)
+        if edition.place != old_place:
+            _tell_about_new_place(edition, old_place)
     return edition
+
+
+def _tell_about_new_place(edition: Edition, old_place: str) -> None:
+    """Coming sessions move with the edition: their calendar entries change and people are told."""
+    from leergang.scheduling import notify  # scheduling builds on the catalogue, not the reverse
+
+    today = timezone.localdate()
+    Session.objects.filter(edition=edition, date__gte=today).update(calendar_sequence=F("calendar_sequence") + 1)
+    notify.upcoming_sessions_moved(edition=edition, today=today, old_place=old_place)

@@ -9,10 +9,14 @@ from typing import Any
 class DomainError(Exception):
     status = 400
 
-    def __init__(self, detail: Any, errors: list[dict[str, Any]] | None = None) -> None:
+    def __init__(
+        self, detail: Any, errors: list[dict[str, Any]] | None = None, extra: dict[str, Any] | None = None
+    ) -> None:
         super().__init__(str(detail))
         self.detail = detail
         self.errors = errors or []
+        # Further top-level fields of the error body, e.g. "violations" of a refused schedule.
+        self.extra = extra or {}
 
 
 class NotFound(DomainError):

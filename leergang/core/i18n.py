@@ -1,7 +1,7 @@
 """Content written by coordinators is stored once per language (`title_nl`, `title_en`).
 
 `translated("title")` gives a model a `title` property that reads the field of the active
-language and falls back to Dutch, the programme's own language, when no translation exists.
+language and falls back to Dutch (the programme's own language), then to any language it was written in.
 """
 
 from django.conf import settings
@@ -19,7 +19,14 @@ def active_content_language() -> str:
 def translated(base: str) -> property:
     def getter(self) -> str:
         value = getattr(self, f"{base}_{active_content_language()}", "")
-        return value or getattr(self, f"{base}_{FALLBACK_LANGUAGE}", "")
+        if value:
+            return value
+        # Not written in this language: Dutch first, then whatever language it was written in.
+        for language in (FALLBACK_LANGUAGE, *CONTENT_LANGUAGES):
+            value = getattr(self, f"{base}_{language}", "")
+            if value:
+                return value
+        return ""
 
     getter.__name__ = base
     return property(getter)

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from . import editions, errors, programmes
+from . import calendar, editions, errors, programmes, schedules
 from .parser import JSONObjectParser
 
 api = NinjaAPI(
@@ -20,3 +20,5 @@ api = NinjaAPI(
 errors.install(api)
 api.add_router("", programmes.router)
 api.add_router("", editions.router)
+api.add_router("", schedules.router)
+api.add_router("", calendar.router)

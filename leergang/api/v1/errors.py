@@ -54,8 +54,10 @@ def readable(error: dict) -> str:
     return str(make(error)) if make else str(error.get("msg", _("This value is not valid.")))
 
 
-def error_response(api, request, status: int, detail, errors=None):
-    return api.create_response(request, {"detail": str(detail), "errors": errors or []}, status=status)
+def error_response(api, request, status: int, detail, errors=None, extra=None):
+    body = {"detail": str(detail), "errors": errors or []}
+    body.update(extra or {})
+    return api.create_response(request, body, status=status)
 
 
 def install(api) -> None:
@@ -81,7 +83,7 @@ def install(api) -> None:
 
     @api.exception_handler(DomainError)
     def domain_error(request, exc):
-        return error_response(api, request, exc.status, exc.detail, exc.errors)
+        return error_response(api, request, exc.status, exc.detail, exc.errors, exc.extra)
 
     @api.exception_handler(Http404)
     def not_found(request, exc):

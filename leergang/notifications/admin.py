@@ -1,0 +1,90 @@
+from django.contrib import admin, messages
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from .models import JobRun, OutboxEmail
+from .services import decode_attachment
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    """Support reads the outbox; only the worker changes it, and "retry now" sends a message again."""
+
+    list_display = ["created_at", "subject", "recipients", "kind", "language", "status", "attempts", "next_attempt_at", "sent_at"]
+    list_filter = ["status", "kind", "language"]
+    search_fields = ["subject", "to", "message_id", "related_id"]
+    date_hierarchy = "created_at"
+    actions = ["retry_now"]
+    fields = [
+        "status",
+        "to",
+        "reply_to",
+        "subject",
+        "body",
+        "attachment_list",
+        "language",
+        "kind",
+        "related_type",
+        "related_id",
+        "attempts",
+        "next_attempt_at",
+        "sent_at",
+        "last_error",
+        "message_id",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    @admin.display(description=_("recipients"))
+    def recipients(self, obj: OutboxEmail) -> str:
+        return ", ".join(obj.to or [])
+
+    @admin.display(description=_("attachments"))
+    def attachment_list(self, obj: OutboxEmail) -> str:
+        items = [decode_attachment(stored) for stored in obj.attachments]
+        return ", ".join(f"{name} ({mimetype}, {len(content)} bytes)" for name, content, mimetype in items) or "-"
+
+    @admin.action(description=_("Retry now"))
+    def retry_now(self, request, queryset):
+        """Failed and waiting messages become due now, with a fresh count of attempts.
+
+        A message a worker is sending right now (it holds a claim) is left alone: retrying it would
+        make a second copy.
+        """
+        retryable = Q(status=OutboxEmail.Status.FAILED) | Q(status=OutboxEmail.Status.PENDING, claim_token="")
+        count = queryset.filter(retryable).update(
+            status=OutboxEmail.Status.PENDING, attempts=0, claim_token="", next_attempt_at=timezone.now(), updated_at=timezone.now()
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d e-mail will be sent by the worker's next round.",
+                "%(count)d e-mails will be sent by the worker's next round.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(JobRun)
+class JobRunAdmin(admin.ModelAdmin):
+    list_display = ["name", "last_started_at", "last_finished_at", "last_error"]
+    readonly_fields = ["name", "last_started_at", "last_finished_at", "last_error"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
