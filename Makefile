@@ -28,12 +28,15 @@ run: migrate
 	$(MANAGE) load_demo
 	@echo ""
 	@echo "Leergang runs at http://127.0.0.1:$(PORT)/nl/  (Ctrl+C stops it)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	@echo "The e-mail worker runs beside it; without EMAIL_HOST it prints e-mails here."
+	$(MANAGE) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 serve: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) load_demo
-	DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/gunicorn config.wsgi:application \
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		DJANGO_SETTINGS_MODULE=config.settings.prod $(BIN)/gunicorn config.wsgi:application \
 		--bind 127.0.0.1:$(PORT) --workers $${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips=127.0.0.1
 
 test: setup

@@ -22,3 +22,8 @@ def can_view_edition(user: Any, edition: Any) -> bool:
 
 def can_view_programme(user: Any, programme: Any) -> bool:
     return programme.published or is_coordinator(user)
+
+
+def can_plan_schedule(user: Any, edition: Any) -> bool:
+    """Who may see and change an edition's schedule page: the programme office."""
+    return can_manage_editions(user)

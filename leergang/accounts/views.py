@@ -32,7 +32,8 @@ def dashboard(request):
     enrolments = list(user.enrolments.select_related("edition__programme").order_by("edition__start_date"))
     context = {
         "is_coordinator": permissions.is_coordinator(user),
-        "programmes": list(catalog_selectors.visible_programmes(user)) if permissions.is_coordinator(user) else [],
+        "can_manage_editions": permissions.can_manage_editions(user),
+        "programmes": catalog_selectors.programmes_with_editions(user) if permissions.is_coordinator(user) else [],
         "enrolments": enrolments,
         # Active enrolments link to the private calendar feed (scheduling:participant-calendar).
         "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),

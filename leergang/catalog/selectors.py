@@ -86,3 +86,10 @@ def featured_edition(editions: list[Edition], today) -> Edition | None:
     if coming:
         return min(coming, key=lambda e: e.start_date)
     return max(editions, key=lambda e: e.start_date)
+
+
+def programmes_with_editions(user) -> list[Programme]:
+    """The programmes a user may see, each with its editions (`programme.editions.all()`, by start
+    date): two queries however many there are."""
+    editions = _visible_editions(user).order_by("start_date", "id")
+    return list(visible_programmes(user).prefetch_related(Prefetch("editions", queryset=editions)))

@@ -4,6 +4,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from leergang.accounts import permissions
 from leergang.core.errors import NotFound
 
 from . import selectors
@@ -55,5 +56,6 @@ def programme_page(request, slug):
         "gap_days": gap_days,
         "full": bool(edition and edition.seats_taken >= edition.capacity),
         "today": today,
+        "can_plan_schedule": bool(edition and permissions.can_plan_schedule(request.user, edition)),
     }
     return render(request, "catalog/programme.html", context)

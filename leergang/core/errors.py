@@ -9,9 +9,7 @@ from typing import Any
 class DomainError(Exception):
     status = 400
 
-    def __init__(
-        self, detail: Any, errors: list[dict[str, Any]] | None = None, extra: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, detail: Any, errors: list[dict[str, Any]] | None = None, extra: dict[str, Any] | None = None) -> None:
         super().__init__(str(detail))
         self.detail = detail
         self.errors = errors or []

@@ -2,10 +2,10 @@
 
 | setting | default | meaning |
 |---|---|---|
-| NOTIFICATIONS_MAX_ATTEMPTS | 20 | attempts before a message is marked failed (about 14 hours with the defaults) |
+| NOTIFICATIONS_MAX_ATTEMPTS | 20 | attempts before a message or task is marked failed (about 14 hours with the defaults) |
 | NOTIFICATIONS_BACKOFF_SECONDS | 60 | wait after the first failed attempt; doubles with every further one |
 | NOTIFICATIONS_BACKOFF_MAX_SECONDS | 3600 | the longest wait between two attempts |
-| NOTIFICATIONS_CLAIM_SECONDS | 600 | how long a claimed message is left alone; after that a worker that died is presumed dead |
+| NOTIFICATIONS_CLAIM_SECONDS | 600 | how long a claimed message or task is left alone; after that a worker that died is presumed dead |
 | NOTIFICATIONS_WORKER_SLEEP_SECONDS | 5 | pause of `manage.py worker` between two rounds |
 """
 

@@ -24,6 +24,24 @@ carries the same `Message-ID` and `Date` (both fixed per outbox row), so mail se
 that deduplicate by Message-ID treat it as the same message, and a person can recognise it.
 A row whose claim ran out after its last allowed attempt is marked failed, not sent again, so a
 message that makes the worker crash cannot loop forever.
+
+Tasks: written exactly once
+---------------------------
+A task (`services.queue_task`, handlers in tasks.py) is claimed like a message: a short
+transaction locks a due row (`FOR UPDATE SKIP LOCKED`; serialised on SQLite), counts the attempt,
+writes a fresh `claim_token` and a lease of NOTIFICATIONS_CLAIM_SECONDS, and commits. Then one
+transaction locks the row again, checks the token, runs the handler and marks the task `done`
+(only if the row still carries the token). The handler only writes rows (in the default
+database), so its writes and the "done" mark commit together or not at all: a task's e-mails are
+written exactly once, never twice and never in part. While it runs, the row stays locked, so no other worker can claim it
+(PostgreSQL skips it; SQLite lets one writer at a time in). A handler that raises, or a worker that
+dies meanwhile, leaves nothing behind: the transaction rolls back, the attempt is recorded
+(`attempts`, `last_error`, backoff as for messages; after a crash when the lease runs out) and the
+task runs again later, `failed` after NOTIFICATIONS_MAX_ATTEMPTS (the admin's "retry now" revives
+it). A name without a handler in the worker (a worker still running older code) fails the attempt
+the same way, so a restarted worker picks the task up. The e-mails a task wrote are then delivered
+as above (at-least-once, same Message-ID); `manage.py worker` runs tasks first in each round, so
+they go out in the same round.
 """
 
 import logging
@@ -36,8 +54,8 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
-from . import conf, rules
-from .models import OutboxEmail
+from . import conf, rules, tasks
+from .models import OutboxEmail, OutboxTask
 from .services import decode_attachment
 
 logger = logging.getLogger(__name__)
@@ -166,6 +184,111 @@ def _record_failure(email: OutboxEmail, token: str, exc: Exception, *, now: date
         changes = {"next_attempt_at": moment + timedelta(seconds=delay)}
         logger.warning("Outbox e-mail %s: attempt %s failed, next in %ss: %s", email.pk, email.attempts, delay, error)
     OutboxEmail.objects.filter(pk=email.pk, status=PENDING, claim_token=token).update(
+        last_error=error, claim_token="", updated_at=timezone.now(), **changes
+    )
+
+
+def run_due_tasks(*, limit: int = 20, now: datetime | None = None) -> int:
+    """Run up to `limit` due tasks, each in its own transaction; return how many were done.
+
+    `now` fixes the clock for the whole call. A task whose handler raises is rolled back and
+    retried later; the round goes on with the next task.
+    """
+    done = 0
+    for _ in range(limit):
+        claimed = _claim_next_task(now or timezone.now())
+        if claimed is None:
+            break
+        task, token = claimed
+        try:
+            with transaction.atomic():
+                if not _run_claimed_task(task, token, now=now):
+                    continue  # the claim ran out and another worker owns the task: nothing was written
+        except Exception as exc:  # the handler's writes are rolled back
+            _record_task_failure(task, token, exc, now=now)
+            continue
+        done += 1
+        logger.info("Outbox task %s (%s) done on attempt %s.", task.pk, task.name, task.attempts)
+    return done
+
+
+class _ClaimLost(Exception):
+    """Raised inside the task's transaction to roll back what the handler wrote."""
+
+
+def _run_claimed_task(task: OutboxTask, token: str, *, now: datetime | None) -> bool:
+    """Inside a transaction: run the handler and mark the task done, or raise (and roll back)."""
+    mine = OutboxTask.objects.select_for_update().filter(pk=task.pk, status=OutboxTask.Status.PENDING, claim_token=token)
+    if mine.values_list("pk", flat=True).first() is None:  # locks the row until the commit
+        return False
+    function = tasks.handler(task.name)
+    function(task.payload)
+    finished = now or timezone.now()
+    if mine.update(status=OutboxTask.Status.DONE, done_at=finished, claim_token="", updated_at=timezone.now()) != 1:
+        raise _ClaimLost(f"Outbox task {task.pk} lost its claim while running.")
+    return True
+
+
+def _claim_next_task(moment: datetime) -> tuple[OutboxTask, str] | None:
+    while True:
+        with transaction.atomic():
+            task = (
+                OutboxTask.objects.select_for_update(skip_locked=True)
+                .filter(status=OutboxTask.Status.PENDING, next_attempt_at__lte=moment)
+                .order_by("next_attempt_at", "id")
+                .first()
+            )
+            if task is None:
+                return None
+            base = OutboxTask.objects.filter(
+                pk=task.pk, status=OutboxTask.Status.PENDING, attempts=task.attempts, claim_token=task.claim_token
+            )
+            if rules.gives_up(task.attempts, max_attempts=conf.max_attempts()):
+                # Claimed for its last attempt by a worker that never reported back; nothing it did was committed.
+                base.update(
+                    status=OutboxTask.Status.FAILED,
+                    claim_token="",
+                    last_error=f"The worker stopped during attempt {task.attempts}; nothing of that attempt was committed.",
+                    updated_at=timezone.now(),
+                )
+                logger.error("Outbox task %s (%s) failed: its last attempt never finished.", task.pk, task.name)
+                continue
+            token = uuid.uuid4().hex
+            claimed = base.update(
+                attempts=task.attempts + 1,
+                claim_token=token,
+                next_attempt_at=moment + timedelta(seconds=conf.claim_seconds()),
+                updated_at=timezone.now(),
+            )
+            if claimed != 1:  # taken by someone else meanwhile (only possible without row locks)
+                continue
+            task.attempts += 1
+            task.claim_token = token
+            return task, token
+
+
+def _record_task_failure(task: OutboxTask, token: str, exc: Exception, *, now: datetime | None) -> None:
+    if isinstance(exc, _ClaimLost):  # another worker owns the task now; it records its own outcome
+        logger.warning("%s Its writes were rolled back.", exc)
+        return
+    moment = now or timezone.now()
+    error = f"{type(exc).__name__}: {exc}"[:MAX_ERROR_LENGTH]
+    if rules.gives_up(task.attempts, max_attempts=conf.max_attempts()):
+        changes = {"status": OutboxTask.Status.FAILED}
+        logger.error("Outbox task %s (%s) failed after %s attempts: %s", task.pk, task.name, task.attempts, error, exc_info=exc)
+    else:
+        delay = rules.retry_delay_seconds(task.attempts, base=conf.backoff_seconds(), cap=conf.backoff_max_seconds())
+        changes = {"next_attempt_at": moment + timedelta(seconds=delay)}
+        logger.warning(
+            "Outbox task %s (%s): attempt %s failed, next in %ss: %s",
+            task.pk,
+            task.name,
+            task.attempts,
+            delay,
+            error,
+            exc_info=exc,
+        )
+    OutboxTask.objects.filter(pk=task.pk, status=OutboxTask.Status.PENDING, claim_token=token).update(
         last_error=error, claim_token="", updated_at=timezone.now(), **changes
     )
 

@@ -41,8 +41,8 @@ def register(name: str, function: Callable[[], object], every_seconds: int) -> J
     """Run `function()` about every `every_seconds` in the worker. Registering a name again replaces it."""
     if not name or len(name) > 100:
         raise ValueError("A job needs a name of at most 100 characters.")
-    if every_seconds <= 0:
-        raise ValueError("every_seconds must be positive.")
+    if int(every_seconds) < 1:
+        raise ValueError("every_seconds must be at least 1.")
     job = Job(name=name, function=function, every_seconds=int(every_seconds))
     _registry[name] = job
     return job

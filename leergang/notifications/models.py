@@ -84,3 +84,44 @@ class JobRun(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OutboxTask(TimeStampedModel):
+    """Work for the worker, written in the same transaction as the change it follows from.
+
+    Only `services.queue_task` creates rows and only `delivery.run_due_tasks` changes them (and the
+    admin's "retry now"). The handler registered under `name` (see tasks.py) gets `payload`; it runs
+    in one transaction with the "done" mark, so what it writes is committed exactly once.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    name = models.CharField(max_length=100)
+    payload = models.JSONField(default=dict, blank=True)
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set when a worker claims the row; running the task checks it (see delivery.py).
+    claim_token = models.CharField(max_length=32, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox task")
+        verbose_name_plural = _("outbox tasks")
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="outbox_task_due_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=["pending", "done", "failed"]), name="outbox_task_status_valid"),
+            models.CheckConstraint(
+                condition=(Q(status="done") & Q(done_at__isnull=False)) | (~Q(status="done") & Q(done_at__isnull=True)),
+                name="outbox_task_done_at_iff_done",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.status})"

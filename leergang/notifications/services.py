@@ -1,10 +1,13 @@
-"""Queue e-mails in the outbox. Nothing here sends: `delivery.deliver_due` does, after commit.
+"""Queue e-mails and tasks in the outbox. Nothing here sends: `delivery.deliver_due` does, after commit.
 
 Call these inside the service's transaction: the row is written in the current transaction, so
-the e-mail exists exactly when the change it reports was committed, and never otherwise.
+the e-mail (or task) exists exactly when the change it reports was committed, and never otherwise.
+A notice to a whole group is one task (`queue_task`): the worker writes the e-mails, so the request
+costs one insert however large the group is.
 """
 
 import base64
+import json
 from collections.abc import Iterable
 from email.utils import parseaddr
 
@@ -14,13 +17,13 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 
-from . import rules
-from .models import OutboxEmail
+from . import rules, tasks
+from .models import OutboxEmail, OutboxTask
 
 Attachment = tuple[str, bytes | str, str]
 
 
-def queue_email(
+def build_email(
     *,
     to: list[str] | str,
     subject: str,
@@ -31,16 +34,12 @@ def queue_email(
     kind: str = "",
     related: models.Model | None = None,
 ) -> OutboxEmail:
-    """Write one e-mail to the outbox. Attachments are (filename, content, mimetype); text content is stored as UTF-8.
-
-    Raises ValueError for what could never be sent (no or malformed recipients, an unknown
-    language, an attachment without a MIME type), so the mistake shows in the caller's transaction.
-    """
+    """An unsaved outbox row, checked as `queue_email` checks it; `queue_all` writes many at once."""
     recipients = rules.normalise_recipients(to)
     _check_language(language)
     if reply_to:
         rules.normalise_recipients(reply_to)
-    return OutboxEmail.objects.create(
+    return OutboxEmail(
         to=recipients,
         subject=rules.one_line(subject)[:500],  # a header: a stray newline must not break it
         body=body,
@@ -53,7 +52,24 @@ def queue_email(
     )
 
 
-def queue_templated_email(
+def queue_email(**fields) -> OutboxEmail:
+    """Write one e-mail to the outbox (arguments as `build_email`). Attachments are (filename,
+    content, mimetype); text content is stored as UTF-8.
+
+    Raises ValueError for what could never be sent (no or malformed recipients, an unknown
+    language, an attachment without a MIME type), so the mistake shows in the caller's transaction.
+    """
+    email = build_email(**fields)
+    email.save()
+    return email
+
+
+def queue_all(emails: list[OutboxEmail]) -> list[OutboxEmail]:
+    """Write many built e-mails in one insert (a notice to a whole group costs one query)."""
+    return OutboxEmail.objects.bulk_create(emails)
+
+
+def build_templated_email(
     *,
     to: list[str] | str,
     template: str,
@@ -63,7 +79,7 @@ def queue_templated_email(
     kind: str = "",
     related: models.Model | None = None,
 ) -> OutboxEmail:
-    """Render `emails/<template>_subject.txt` and `emails/<template>_body.txt` in `language` and queue the result.
+    """Render `emails/<template>_subject.txt` and `emails/<template>_body.txt` in `language`: an unsaved row.
 
     The templates are plain text: variables are not HTML-escaped. Besides `context` they see
     `public_base_url` (settings.PUBLIC_BASE_URL), `site_url` (its home page in `language`) and
@@ -79,7 +95,7 @@ def queue_templated_email(
     with translation.override(language):
         subject = rules.one_line(_render_text(f"emails/{template}_subject.txt", full_context))
         body = _render_text(f"emails/{template}_body.txt", full_context).strip() + "\n"
-    return queue_email(
+    return build_email(
         to=to,
         subject=subject,
         body=body,
@@ -88,6 +104,38 @@ def queue_templated_email(
         kind=kind or template,
         related=related,
     )
+
+
+def queue_templated_email(**fields) -> OutboxEmail:
+    """Render a templated e-mail in its recipient's language and queue it (arguments as
+    `build_templated_email`: to, template, context, language, attachments, kind, related)."""
+    email = build_templated_email(**fields)
+    email.save()
+    return email
+
+
+def queue_task(name: str, payload: dict) -> OutboxTask:
+    """Write one task to the outbox: the worker runs the handler registered under `name` with `payload`.
+
+    One INSERT in the current transaction, so the task exists exactly when the caller's change is
+    committed. The handler gets the payload as JSON gives it back (lists for tuples; pass dates as
+    ISO strings and objects by primary key). The worker runs it after the commit, usually within
+    seconds; see tasks.py for what a handler may do and delivery.py for the guarantees.
+
+    Raises ValueError for a name without a registered handler in this process or a payload that is
+    not a JSON object, so the mistake shows in the caller's transaction.
+    """
+    try:
+        tasks.handler(name)
+    except tasks.UnknownTaskError as exc:
+        raise ValueError(str(exc)) from None
+    if not isinstance(payload, dict):
+        raise ValueError(f"A task's payload is a dict, not {type(payload).__name__}.")
+    try:
+        json.dumps(payload, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"The payload of task {name!r} is not JSON: {exc}") from None
+    return OutboxTask.objects.create(name=name, payload=payload)
 
 
 def _render_text(name: str, context: dict) -> str:

@@ -35,7 +35,14 @@ def room_check(*, area_m2: Decimal | None, participants: int, staff: int, m2_per
             % {"rule": m2_per_person},
         )
     holds = math.floor(Decimal(area_m2) / Decimal(m2_per_person))
-    values = {"room": area_m2, "rule": m2_per_person, "holds": holds, "people": people, "participants": participants, "staff": staff}
+    values = {
+        "room": area_m2,
+        "rule": m2_per_person,
+        "holds": holds,
+        "people": people,
+        "participants": participants,
+        "staff": staff,
+    }
     if people <= holds:
         return RoomCheck(
             True,

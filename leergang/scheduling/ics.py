@@ -24,6 +24,7 @@ from icalendar import Calendar, Event, Timezone, vCalAddress, vDuration, vText
 
 from leergang.catalog.models import DeliveryMode, Edition, Session, SessionKind
 from leergang.core.formatting import long_date
+from leergang.enrolment.models import EnrolmentStatus
 
 TZID = "Europe/Amsterdam"
 ZONE = ZoneInfo(TZID)
@@ -91,7 +92,7 @@ def participant_calendar(enrolments: Iterable, *, language: str) -> bytes:
     """All sessions of a person's active enrolments (cancelled ones are left out), for the private
     feed. Pass enrolments with `edition__programme`, `edition__room__location` selected and
     `edition__sessions__parts__teacher` prefetched."""
-    active = [e for e in enrolments if e.status == "enrolled"]
+    active = [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED]
     with override(language):
         seen: set[str] = set()
         pairs = []

@@ -15,11 +15,17 @@ pytestmark = pytest.mark.django_db
 MAX_QUERIES = 10
 
 
+# Inside a test every transaction.atomic() becomes SAVEPOINT/RELEASE statements, which the capture
+# counts; in production the same block is BEGIN/COMMIT, which no capture counts. P1 is about the
+# queries a request really sends, so the test-only savepoint statements are left out.
+SAVEPOINT_STATEMENTS = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
 def count_queries(make_request, expected_status: int) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = make_request()
     assert response.status_code == expected_status, response.content[:300]
-    return len(captured.captured_queries)
+    return len([q for q in captured.captured_queries if not q["sql"].startswith(SAVEPOINT_STATEMENTS)])
 
 
 def small_and_large():
@@ -33,7 +39,7 @@ def small_and_large():
 def assert_same_and_bounded(counts: dict, django_assert_max_num_queries, make_request):
     assert counts["small"] == counts["large"], counts
     assert counts["large"] <= MAX_QUERIES, counts
-    with django_assert_max_num_queries(MAX_QUERIES):  # pinned the pytest-django way as well
+    with django_assert_max_num_queries(MAX_QUERIES + 2):  # pinned the pytest-django way too (+ one savepoint pair)
         make_request()
 
 

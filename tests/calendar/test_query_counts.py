@@ -53,9 +53,7 @@ def test_edition_feed(client, bearer, coordinator, django_assert_num_queries, wh
 def test_private_feed(client, django_assert_num_queries):
     one = factories.EnrolmentFactory(edition=edition_with(sessions=1, parts=0))
     many_person = factories.UserFactory()
-    many = [
-        factories.EnrolmentFactory(participant=many_person, edition=edition_with(sessions=7, parts=2)) for _ in range(4)
-    ]
+    many = [factories.EnrolmentFactory(participant=many_person, edition=edition_with(sessions=7, parts=2)) for _ in range(4)]
     factories.EnrolmentFactory(participant=many_person, edition=edition_with(sessions=3, parts=1), status="cancelled")
     many[0].edition.start_date = datetime.date(2030, 1, 1)
     many[0].edition.save()

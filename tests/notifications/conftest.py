@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
-from leergang.notifications import jobs
+from leergang.notifications import jobs, tasks
 
 TEST_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -92,3 +92,13 @@ def job_registry():
     yield jobs
     jobs._registry.clear()
     jobs._registry.update(saved)
+
+
+@pytest.fixture
+def task_registry():
+    """An empty task handler registry for the test; the registered handlers come back afterwards."""
+    saved = dict(tasks._registry)
+    tasks._registry.clear()
+    yield tasks
+    tasks._registry.clear()
+    tasks._registry.update(saved)

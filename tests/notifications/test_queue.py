@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from leergang.notifications.models import OutboxEmail
@@ -66,10 +66,16 @@ def test_templated_mail_reads_in_the_recipients_language_not_the_active_one(emai
     day = datetime.date(2021, 1, 13)
     with translation.override(active):
         dutch = queue_templated_email(
-            to="a@example.org", template="test_welcome", context={"name": "Anna", "programme": "Leiderschap", "day": day}, language="nl"
+            to="a@example.org",
+            template="test_welcome",
+            context={"name": "Anna", "programme": "Leiderschap", "day": day},
+            language="nl",
         )
         english = queue_templated_email(
-            to="a@example.org", template="test_welcome", context={"name": "Anna", "programme": "Leiderschap", "day": day}, language="en"
+            to="a@example.org",
+            template="test_welcome",
+            context={"name": "Anna", "programme": "Leiderschap", "day": day},
+            language="en",
         )
         assert translation.get_language() == active
     assert dutch.subject == "Leiderschap: Inloggen"
@@ -80,18 +86,20 @@ def test_templated_mail_reads_in_the_recipients_language_not_the_active_one(emai
     assert dutch.kind == "test_welcome"
 
 
-def test_the_footer_names_the_sender_and_links_to_the_site_in_the_language(email_templates, settings):
+def test_the_footer_names_the_sender_and_links_to_the_site_in_the_recipients_language(email_templates, settings):
     settings.PUBLIC_BASE_URL = "https://leergang.example.org"
     settings.DEFAULT_FROM_EMAIL = "Academie Leergang <noreply@example.org>"
     context = {"name": "Anna", "programme": "P", "day": datetime.date(2021, 1, 13)}
+    with translation.override("nl"):
+        english = queue_templated_email(to="a@example.org", template="test_welcome", context=context, language="en")
     dutch = queue_templated_email(to="a@example.org", template="test_welcome", context=context, language="nl")
-    english = queue_templated_email(to="a@example.org", template="test_welcome", context=context, language="en")
-    assert dutch.body.endswith(
-        "-- \nDeze e-mail komt van Academie Leergang.\nAlles over uw opleiding: https://leergang.example.org/nl/\n"
-    )
     assert english.body.endswith(
-        "-- \nThis e-mail comes from Academie Leergang.\nEverything about your programme: https://leergang.example.org/en/\n"
+        "\n\n-- \nThis e-mail comes from Academie Leergang.\nEverything about your programme: https://leergang.example.org/en/\n"
     )
+    # The Dutch wording comes from the catalogue; the sender and the Dutch pages do not depend on it.
+    assert "\n-- \n" in dutch.body
+    assert "Academie Leergang" in dutch.body
+    assert dutch.body.endswith(" https://leergang.example.org/nl/\n")
 
 
 def test_templated_mail_is_plain_text_without_html_escaping(email_templates):
@@ -103,3 +111,12 @@ def test_templated_mail_is_plain_text_without_html_escaping(email_templates):
     )
     assert email.body.startswith("Jan O'Brien & <Co>,\n")
     assert email.subject == "R&D: Log in"
+
+
+@pytest.mark.parametrize(
+    "changes", [{"status": "bounced"}, {"status": "sent"}, {"sent_at": datetime.datetime(2027, 1, 1, tzinfo=datetime.UTC)}]
+)
+def test_the_database_refuses_an_unknown_status_and_a_sent_at_that_does_not_match(changes):
+    email = queue_email(to="a@example.org", subject="s", body="b")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OutboxEmail.objects.filter(pk=email.pk).update(**changes)

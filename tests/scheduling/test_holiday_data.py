@@ -39,7 +39,6 @@ def published() -> dict[tuple[str, str], set[datetime.date]]:
     return days
 
 
-
 def test_csv_covers_every_region_and_school_year():
     data = published()
     years = sorted({year for year, _ in data})
@@ -72,9 +71,7 @@ def test_validator_flags_every_published_holiday_wednesday(region):
     """The rules module (not only the package) sees each published holiday."""
     data = published()
     schedule = rules.ScheduleRules(holiday_region=region)
-    wednesdays = sorted(
-        day for (year, reg), days in data.items() if reg == region for day in days if day.weekday() == 2
-    )
+    wednesdays = sorted(day for (year, reg), days in data.items() if reg == region for day in days if day.weekday() == 2)
     assert wednesdays
     for day in wednesdays:
         if rules.is_known(day, region):

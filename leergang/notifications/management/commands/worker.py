@@ -1,7 +1,9 @@
-"""`manage.py worker`: deliver the outbox and run scheduled jobs, round after round.
+"""`manage.py worker`: run outbox tasks, deliver the outbox and run scheduled jobs, round after round.
 
-Run one (or several, on PostgreSQL) next to the web servers. SIGTERM or Ctrl+C stop it after the
-message it is sending; `--once` does one round and exits (for cron and tests).
+Run one (or several, on PostgreSQL) next to the web servers. A round runs the due tasks first, so
+the e-mails they write go out in the same round, then delivers due e-mails, then runs due jobs.
+SIGTERM or Ctrl+C stop it after the task or message at hand; `--once` does one round and exits
+(for cron and tests).
 """
 
 import logging
@@ -12,25 +14,31 @@ from django.core.management.base import BaseCommand
 from django.db import connections
 
 from leergang.notifications import conf, jobs
-from leergang.notifications.delivery import deliver_due
+from leergang.notifications.delivery import deliver_due, run_due_tasks
 
 logger = logging.getLogger("leergang.notifications.worker")
 
 
 class Command(BaseCommand):
-    help = "Send due e-mails from the outbox and run due scheduled jobs; loops until SIGTERM unless --once."
+    help = "Run due outbox tasks, send due e-mails and run due scheduled jobs; loops until SIGTERM unless --once."
 
     def add_arguments(self, parser):
-        parser.add_argument("--once", action="store_true", help="Do one round (all due e-mails, due jobs) and exit.")
-        parser.add_argument("--sleep", type=float, default=None, help="Seconds between rounds (default: NOTIFICATIONS_WORKER_SLEEP_SECONDS, 5).")
-        parser.add_argument("--batch", type=int, default=20, help="E-mails per delivery call; the stop signal is checked between calls.")
+        parser.add_argument("--once", action="store_true", help="Do one round (all due tasks, e-mails and jobs) and exit.")
+        parser.add_argument(
+            "--sleep", type=float, default=None, help="Seconds between rounds (default: NOTIFICATIONS_WORKER_SLEEP_SECONDS, 5)."
+        )
+        parser.add_argument(
+            "--batch", type=int, default=20, help="Tasks or e-mails per call; the stop signal is checked between calls."
+        )
 
     def handle(self, *args, once: bool, sleep: float | None, batch: int, **options):
         self.stop = threading.Event()
         self.batch = max(1, batch)
         if once:
-            sent, ran = self.round()
-            self.stdout.write(f"Sent {sent} e-mail(s); ran {len(ran)} job(s){': ' + ', '.join(ran) if ran else ''}.")
+            done, sent, ran = self.round()
+            self.stdout.write(
+                f"Ran {done} task(s); sent {sent} e-mail(s); ran {len(ran)} job(s){': ' + ', '.join(ran) if ran else ''}."
+            )
             return
         pause = conf.worker_sleep_seconds() if sleep is None else sleep
         previous = {signum: signal.signal(signum, self.on_signal) for signum in (signal.SIGTERM, signal.SIGINT)}
@@ -45,14 +53,27 @@ class Command(BaseCommand):
         logger.info("Worker stopped.")
 
     def on_signal(self, signum, frame) -> None:
-        logger.info("Signal %s: stopping after the current message.", signum)
+        logger.info("Signal %s: stopping after the current task or message.", signum)
         self.stop.set()
 
-    def round(self) -> tuple[int, list[str]]:
-        """Deliver what is due, then run due jobs. Errors are logged, never fatal: the next round tries again."""
+    def round(self) -> tuple[int, int, list[str]]:
+        """Run due tasks, deliver what is due (including what the tasks wrote), then run due jobs.
+
+        Returns (tasks done, e-mails sent, job names). Errors are logged, never fatal: the next
+        round tries again.
+        """
         refresh_connections()
-        sent = 0
+        done = sent = 0
         ran: list[str] = []
+        try:
+            while not self.stop.is_set():
+                finished = run_due_tasks(limit=self.batch)
+                done += finished
+                if finished < self.batch:
+                    break
+        except Exception:
+            logger.exception("Running outbox tasks failed; trying again next round.")
+            refresh_connections()  # the database may have gone away: delivery starts on a fresh connection
         try:
             while not self.stop.is_set():
                 delivered = deliver_due(limit=self.batch)
@@ -67,7 +88,7 @@ class Command(BaseCommand):
             except Exception:
                 logger.exception("Running scheduled jobs failed; trying again next round.")
         refresh_connections()
-        return sent, ran
+        return done, sent, ran
 
 
 def refresh_connections() -> None:
