@@ -20,5 +20,7 @@ urlpatterns += i18n_patterns(
     path("", include("leergang.catalog.urls")),
     path("account/", include("leergang.accounts.urls")),
     path("coordinatie/", include("leergang.scheduling.page_urls")),
+    path("aanmelden/", include("leergang.enrolment.urls")),
+    path("aanbod/", include("leergang.enrolment.offer_urls")),
     prefix_default_language=True,
 )

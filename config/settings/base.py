@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "leergang.catalog",
     "leergang.scheduling",
     "leergang.enrolment",
+    "leergang.invoicing",
     "leergang.notifications",
     "leergang.api",
     "leergang.demo",
@@ -174,6 +175,23 @@ LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "300
 # The distancing rule in force (M10): square metres of room per person; 0 means no rule.
 # When set, an edition meets on site only if its room holds participants and staff.
 DISTANCING_M2_PER_PERSON = Decimal(os.environ.get("DISTANCING_M2_PER_PERSON", "0") or "0")
+
+# --- Invoice issuer (M7) ---------------------------------------------------------------------
+# The legal details printed on every invoice and credit note, copied into each one when it is
+# issued (later changes never alter an issued invoice). The defaults are DEMO values: set the
+# real ones through the environment in production. KvK 00000000 is not a real registration and
+# NL91ABNA0417164300 is the well-known example IBAN.
+INVOICE_ISSUER_NAME = os.environ.get("INVOICE_ISSUER_NAME", "Vrije Universiteit Amsterdam – School of Governance")
+INVOICE_ISSUER_ADDRESS = os.environ.get("INVOICE_ISSUER_ADDRESS", "De Boelelaan 1105")
+INVOICE_ISSUER_POSTAL_CODE = os.environ.get("INVOICE_ISSUER_POSTAL_CODE", "1081 HV")
+INVOICE_ISSUER_CITY = os.environ.get("INVOICE_ISSUER_CITY", "Amsterdam")
+INVOICE_ISSUER_KVK = os.environ.get("INVOICE_ISSUER_KVK", "00000000")  # demo value
+INVOICE_ISSUER_VAT_ID = os.environ.get("INVOICE_ISSUER_VAT_ID", "")  # optional: education is VAT-exempt
+INVOICE_ISSUER_IBAN = os.environ.get("INVOICE_ISSUER_IBAN", "NL91ABNA0417164300")  # demo value
+INVOICE_ISSUER_BIC = os.environ.get("INVOICE_ISSUER_BIC", "")  # optional
+INVOICE_ISSUER_EMAIL = os.environ.get("INVOICE_ISSUER_EMAIL", "facturen@example.org")
+INVOICE_PAYMENT_TERM_DAYS = int(os.environ.get("INVOICE_PAYMENT_TERM_DAYS", "30"))
+# --- end of invoice issuer -------------------------------------------------------------------
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("CACHE_URL", "").startswith("db"):

@@ -1,4 +1,5 @@
-"""A small fixed-window limit on login attempts, counted in the cache per client address."""
+"""A small fixed-window limit on login attempts and public forms (forgot password, password links),
+counted in the cache per client address and scope; LOGIN_RATE_LIMIT per LOGIN_RATE_WINDOW_SECONDS."""
 
 from django.conf import settings
 from django.core.cache import cache

@@ -1,13 +1,28 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
 
 from leergang.catalog import selectors as catalog_selectors
 from leergang.enrolment.models import EnrolmentStatus
 
-from . import permissions, ratelimit
-from .forms import EmailLoginForm
+from . import permissions, ratelimit, services
+from .forms import ChoosePasswordForm, EmailLoginForm, PasswordForgotForm
+from .models import User
+
+
+def too_many_attempts(request, *, reason: str = "login", again_url: str = ""):
+    """The 429 page: wait and try again. `reason` "login" or "form" picks the explanation."""
+    response = render(request, "accounts/too_many_attempts.html", {"reason": reason, "again_url": again_url}, status=429)
+    response["Retry-After"] = str(settings.LOGIN_RATE_WINDOW_SECONDS)
+    return response
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -18,12 +33,72 @@ class LoginView(auth_views.LoginView):
 
     def post(self, request, *args, **kwargs):
         if ratelimit.hit("login", request):
-            return render(request, "accounts/too_many_attempts.html", status=429)
+            return too_many_attempts(request)
         return super().post(request, *args, **kwargs)
 
 
 class LogoutView(auth_views.LogoutView):
     pass
+
+
+@method_decorator([login_not_required, never_cache], name="dispatch")
+class PasswordForgotView(FormView):
+    """Ask for a password link. The answer is the same page whether or not the address has an account."""
+
+    template_name = "accounts/password_forgot.html"
+    form_class = PasswordForgotForm
+    success_url = reverse_lazy("accounts:password-forgot-sent")
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.hit("password-forgot", request):
+            return too_many_attempts(request, reason="form", again_url=reverse("accounts:password-forgot"))
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        services.request_password_reset(email=form.cleaned_data["email"])
+        return super().form_valid(form)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordForgotSentView(TemplateView):
+    template_name = "accounts/password_forgot_sent.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class PasswordLinkView(auth_views.PasswordResetConfirmView):
+    """The page an invitation ("set") or a forgot-password e-mail ("reset") links to.
+
+    Django's view checks the token, moves it from the address into the session (so it cannot leak
+    through the Referer header) and shows the form; a used or expired link shows a page that offers a
+    new one. After the password is stored the person is logged in and lands on their overview.
+    """
+
+    purpose = "reset"
+    template_name = "accounts/password_choose.html"
+    form_class = ChoosePasswordForm
+
+    def get_user(self, uidb64):
+        user = super().get_user(uidb64)
+        return user if user is not None and user.is_active else None
+
+    def post(self, request, *args, **kwargs):
+        if ratelimit.hit("password-link", request):
+            return too_many_attempts(request, reason="form", again_url=request.path)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        user: User = self.user
+        services.set_password(actor=user, user=user, password=form.cleaned_data["new_password1"], via=self.purpose)
+        del self.request.session[auth_views.INTERNAL_RESET_SESSION_TOKEN]
+        auth_login(self.request, user)
+        messages.success(self.request, _("Your password has been saved. You are now logged in."))
+        return redirect("accounts:dashboard")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["purpose"] = self.purpose
+        context["account_email"] = self.user.email if self.validlink else ""
+        return context
 
 
 def dashboard(request):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from leergang.accounts import permissions
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
-from leergang.enrolment.models import Enrolment, EnrolmentStatus
+from leergang.enrolment import selectors as enrolment_selectors
 
 from .models import Edition, Programme, Session
 
@@ -38,7 +38,7 @@ def _require_manager(actor: Any) -> None:
 
 
 def seats_taken(edition: Edition) -> int:
-    return Enrolment.objects.filter(edition=edition, status=EnrolmentStatus.ENROLLED).count()
+    return enrolment_selectors.seats_taken(edition.pk)
 
 
 def _check_times(edition: Edition, changed: set[str] | frozenset[str] = frozenset()) -> None:

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from . import calendar, editions, errors, programmes, schedules
+from . import applications, calendar, editions, errors, invoices, programmes, schedules
 from .parser import JSONObjectParser
 
 api = NinjaAPI(
@@ -21,4 +21,6 @@ errors.install(api)
 api.add_router("", programmes.router)
 api.add_router("", editions.router)
 api.add_router("", schedules.router)
+api.add_router("", applications.router)
 api.add_router("", calendar.router)
+api.add_router("", invoices.router)

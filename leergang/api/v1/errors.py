@@ -29,11 +29,17 @@ _MESSAGES = {
     "string_type": lambda e: _("Enter text."),
     "bool_type": lambda e: _("Enter true or false."),
     "bool_parsing": lambda e: _("Enter true or false."),
-    "literal_error": lambda e: _("Choose one of: %(choices)s.") % {"choices": e.get("ctx", {}).get("expected", "")},
+    "literal_error": lambda e: (
+        _("This must be true.")
+        if str(e.get("ctx", {}).get("expected", "")) == "True"
+        else _("Choose one of: %(choices)s.") % {"choices": e.get("ctx", {}).get("expected", "")}
+    ),
     "greater_than_equal": lambda e: _("Enter %(limit)s or more.") % {"limit": e.get("ctx", {}).get("ge")},
     "less_than_equal": lambda e: _("Enter %(limit)s or less.") % {"limit": e.get("ctx", {}).get("le")},
     "string_too_short": lambda e: _("This field may not be empty."),
     "string_too_long": lambda e: _("Use at most %(max)s characters.") % {"max": e.get("ctx", {}).get("max_length")},
+    # Our own validators raise ValueError with an English msgid: show it in the reader's language.
+    "value_error": lambda e: _(str(e.get("ctx", {}).get("error", ""))) or e.get("msg", ""),
     "json_invalid": lambda e: _("The body is not valid JSON."),
     "model_attributes_type": lambda e: _("Send a JSON object."),
     "dict_type": lambda e: _("Send a JSON object."),

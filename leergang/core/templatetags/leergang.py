@@ -76,3 +76,18 @@ def theme_parts(text):
 def address_lines(text):
     """An address such as "Building, Street 1, 1234 AB City" as its lines, one part per line."""
     return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+@register.filter
+def localtime_weekday_date(value):
+    """A datetime as the weekday and date where the reader is (Europe/Amsterdam)."""
+    from django.utils import timezone
+
+    return formatting.long_date(timezone.localtime(value).date(), with_weekday=True) if value else ""
+
+
+@register.filter
+def localtime_clock(value):
+    from django.utils import timezone
+
+    return formatting.clock(timezone.localtime(value).time()) if value else ""

@@ -1,0 +1,290 @@
+"""Applications, decisions, enrolments and the participants CSV."""
+
+import csv
+import io
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from ninja import Router
+from ninja.responses import Status
+
+from leergang.accounts import permissions
+from leergang.catalog.models import Edition
+from leergang.core.errors import NotFound
+from leergang.enrolment import selectors, services
+from leergang.enrolment.models import Application, Enrolment
+
+from .auth import ANONYMOUS_ALLOWED, bearer, coordinator_bearer, optional_bearer
+from .enrolment_schemas import (
+    ApplicationCreatedOut,
+    ApplicationIn,
+    ApplicationOut,
+    CancelOut,
+    DecisionIn,
+    DecisionOut,
+    DirectEnrolmentIn,
+    DirectEnrolmentOut,
+    EnrolmentOut,
+    IntakeIn,
+    IntakeOut,
+)
+from .schemas import ErrorOut
+
+router = Router(tags=["enrolment"])
+
+
+def _invoice_number(enrolment, kind="invoice"):
+    for invoice in enrolment.invoices.all():
+        if invoice.kind == kind:
+            return invoice.number
+    return None
+
+
+@router.post(
+    "/editions/{edition_id}/applications",
+    response={201: ApplicationCreatedOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=optional_bearer,
+    openapi_extra=ANONYMOUS_ALLOWED,
+    summary="Apply for an edition (public); 409 when the edition is not open or the e-mail already applied",
+)
+def apply(request, edition_id: int, payload: ApplicationIn):
+    invoice = payload.invoice
+    data = services.ApplicationInput(
+        first_name=payload.first_name.strip(),
+        last_name=payload.last_name.strip(),
+        email=str(payload.email),
+        phone=payload.phone or "",
+        organisation=payload.organisation.strip(),
+        job_title=payload.job_title.strip(),
+        education_level=payload.education_level,
+        education_note=payload.education_note or "",
+        years_experience=payload.years_experience,
+        leadership_role=payload.leadership_role,
+        challenge=payload.challenge.strip(),
+        invoice_organisation=invoice.organisation.strip(),
+        invoice_address=invoice.address.strip(),
+        invoice_postal_code=invoice.postal_code.strip(),
+        invoice_city=invoice.city.strip(),
+        invoice_email=str(invoice.email),
+        invoice_po_number=invoice.po_number or "",
+        dietary_requirements=payload.dietary_requirements or "",
+        discount_code=payload.discount_code or "",
+        privacy_consent=True,
+        terms_accepted=payload.terms_accepted,
+        language=request.LANGUAGE_CODE,
+    )
+    application = services.submit_application(edition_id=edition_id, data=data)
+    return Status(201, {"id": application.pk, "status": application.status, "screening": services.screening(application)})
+
+
+def _application(application_id: int) -> Application:
+    application = (
+        Application.objects.select_related("enrolment")
+        .prefetch_related("intakes", "enrolment__invoices")
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise NotFound(_("There is no application with this number."))
+    return application
+
+
+def _application_out(application: Application) -> dict:
+    enrolment = getattr(application, "enrolment", None)
+    return {
+        **{
+            name: getattr(application, name)
+            for name in (
+                "id",
+                "status",
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "organisation",
+                "job_title",
+                "education_level",
+                "education_note",
+                "years_experience",
+                "leadership_role",
+                "challenge",
+                "dietary_requirements",
+                "discount_code",
+            )
+        },  # fmt: skip
+        "edition": application.edition_id,
+        "invoice": {
+            "organisation": application.invoice_organisation,
+            "address": application.invoice_address,
+            "postal_code": application.invoice_postal_code,
+            "city": application.invoice_city,
+            "email": application.invoice_email,
+            "po_number": application.invoice_po_number or None,
+        },
+        "screening": services.screening(application),
+        "intakes": list(application.intakes.all()),
+        "submitted_at": application.created_at,
+        "enrolment_id": enrolment.pk if enrolment else None,
+        "invoice_number": _invoice_number(enrolment) if enrolment else None,
+    }
+
+
+@router.get(
+    "/applications/{application_id}",
+    response={200: ApplicationOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=coordinator_bearer,
+    summary="An application with its screening and intakes (coordinator)",
+)
+def get_application(request, application_id: int):
+    return _application_out(_application(application_id))
+
+
+@router.post(
+    "/applications/{application_id}/intake",
+    response={201: IntakeOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=coordinator_bearer,
+    summary="Plan an intake interview and invite the applicant (coordinator)",
+)
+def plan_intake(request, application_id: int, payload: IntakeIn):
+    intake = services.plan_intake(
+        actor=request.user,
+        application_id=application_id,
+        scheduled_at=payload.scheduled_at,
+        mode=payload.mode,
+        interviewer=payload.interviewer,
+    )
+    return Status(201, intake)
+
+
+@router.post(
+    "/applications/{application_id}/decision",
+    response={200: DecisionOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=coordinator_bearer,
+    summary="Admit, waitlist or decline (coordinator); 409 when admitting into a full edition",
+)
+def decide(request, application_id: int, payload: DecisionIn):
+    result = services.decide(
+        actor=request.user, application_id=application_id, decision=payload.decision, note=payload.note or ""
+    )
+    return {
+        "status": result.application.status,
+        "enrolment_id": result.enrolment.pk if result.enrolment else None,
+        "invoice_number": result.invoice.number if result.invoice else None,
+    }
+
+
+@router.post(
+    "/editions/{edition_id}/enrolments",
+    response={201: DirectEnrolmentOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    auth=coordinator_bearer,
+    summary="Enrol a person directly (coordinator), with or without invoice; 409 when full",
+)
+def enrol(request, edition_id: int, payload: DirectEnrolmentIn):
+    invoice = payload.invoice.dict() if payload.invoice else None
+    if invoice is not None:
+        invoice["email"] = str(invoice["email"])
+        invoice["po_number"] = invoice.get("po_number") or ""
+    enrolment, issued = services.enrol_directly(
+        actor=request.user,
+        edition_id=edition_id,
+        first_name=payload.first_name.strip(),
+        last_name=payload.last_name.strip(),
+        email=str(payload.email),
+        organisation=payload.organisation.strip(),
+        invoice=invoice,
+        language=payload.language,
+    )
+    return Status(201, {"enrolment_id": enrolment.pk, "invoice_number": issued.number if issued else None})
+
+
+def _visible_enrolment(user, enrolment_id: int) -> Enrolment:
+    enrolment = (
+        Enrolment.objects.select_related("participant", "edition__programme")
+        .prefetch_related("invoices")
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None or not permissions.can_view_enrolment(user, enrolment):
+        raise NotFound(_("There is no enrolment with this number."))
+    return enrolment
+
+
+@router.get(
+    "/enrolments/{enrolment_id}",
+    response={200: EnrolmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=bearer,
+    summary="An enrolment (coordinator, the edition's teachers, the participant)",
+)
+def get_enrolment(request, enrolment_id: int):
+    enrolment = _visible_enrolment(request.user, enrolment_id)
+    return {
+        "id": enrolment.pk,
+        "edition": enrolment.edition_id,
+        "participant": {"name": enrolment.participant.get_full_name(), "email": enrolment.participant.email},
+        "organisation": enrolment.organisation,
+        "status": enrolment.status,
+        "invoice_number": _invoice_number(enrolment),
+        "credit_note_number": _invoice_number(enrolment, "credit_note"),
+        # Attendance, the paper and the presentation are recorded from later features on.
+        "attendance": [],
+        "paper": {"status": "missing", "submitted_at": None},
+        "presented": None,
+    }
+
+
+@router.post(
+    "/enrolments/{enrolment_id}/cancel",
+    response={200: CancelOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    auth=coordinator_bearer,
+    summary="Cancel an enrolment (coordinator): credit note, seat freed, offered to the waiting list",
+)
+def cancel(request, enrolment_id: int):
+    enrolment, credit_note = services.cancel_enrolment(actor=request.user, enrolment_id=enrolment_id)
+    offer = enrolment.edition.offers.filter(status="open").order_by("-id").first()
+    return {
+        "enrolment_id": enrolment.pk,
+        "status": enrolment.status,
+        "credit_note_number": credit_note.number if credit_note else None,
+        "offered_application_id": offer.application_id if offer else None,
+    }
+
+
+@router.get(
+    "/editions/{edition_id}/participants.csv",
+    response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    auth=coordinator_bearer,
+    openapi_extra={"responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    summary="The edition's participants as CSV (coordinator)",
+)
+def participants_csv(request, edition_id: int):
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None:
+        raise NotFound(_("There is no edition with this number."))
+    rows = selectors.participants(edition)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["enrolment_id", "first_name", "last_name", "email", "organisation", "status", "invoice_number", "dietary_requirements"]
+    )
+    for enrolment in rows:
+        application = enrolment.application
+        writer.writerow(
+            [
+                enrolment.pk,
+                _safe(enrolment.participant.first_name),
+                _safe(enrolment.participant.last_name),
+                _safe(enrolment.participant.email),
+                _safe(enrolment.organisation),
+                enrolment.status,
+                _invoice_number(enrolment) or "",
+                _safe(application.dietary_requirements if application else ""),
+            ]
+        )
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="participants-edition-{edition.pk}.csv"'
+    return response
+
+
+def _safe(value: str) -> str:
+    """Spreadsheet programs run cells starting with = + - @ as formulas: neutralise them."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

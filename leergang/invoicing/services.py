@@ -1,0 +1,257 @@
+"""Issuing invoices and credit notes: one gapless series of numbers per year, snapshots, audit.
+
+Numbering: each year has one `InvoiceCounter` row. Taking a number locks that row
+(`SELECT ... FOR UPDATE`), raises `last_number` by one and inserts the document, all in the caller's
+transaction. The lock is held until that transaction ends, so a second issuer waits; a rollback
+undoes the increment together with the document, so no number is lost or used twice. The counter is
+always the last row an issuing transaction locks (after the enrolment or invoice it works on), which
+keeps the lock order the same everywhere and the time the series is blocked short. The first number
+of a year creates the row; two transactions doing that at once are resolved by its unique year (the
+loser waits for the winner, gets an IntegrityError inside a savepoint, then locks the winner's row).
+
+Both services may run inside another service's `transaction.atomic()` block (admission, cancellation):
+they open a savepoint of their own and never commit.
+"""
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from leergang.catalog.models import Session
+from leergang.core import audit
+from leergang.core.errors import Conflict, Invalid, NotFound
+from leergang.core.formatting import long_date
+from leergang.enrolment.models import Enrolment, EnrolmentStatus
+
+from . import rules
+from .models import Invoice, InvoiceCounter, InvoiceKind, InvoiceStatus
+
+# Everything an invoice shows, recorded in the audit log when it is issued.
+SNAPSHOT_FIELDS = [field.name for field in Invoice._meta.concrete_fields if field.name not in {"id", "created_at", "updated_at"}]
+
+
+def _take_number(year: int) -> tuple[int, str]:
+    """The next sequence of `year`'s series, with the counter row locked until the transaction ends."""
+    # get_or_create on a FOR UPDATE queryset: the get locks an existing row; a new row is ours until
+    # commit; when another transaction created it first, the IntegrityError is caught in a savepoint
+    # and the get (again FOR UPDATE) waits for that transaction and locks its row.
+    counter, _created = InvoiceCounter.objects.select_for_update().get_or_create(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, rules.invoice_number(year, counter.last_number)
+
+
+def _issuer() -> dict[str, str]:
+    return {
+        "issuer_name": settings.INVOICE_ISSUER_NAME,
+        "issuer_address": settings.INVOICE_ISSUER_ADDRESS,
+        "issuer_postal_code": settings.INVOICE_ISSUER_POSTAL_CODE,
+        "issuer_city": settings.INVOICE_ISSUER_CITY,
+        "issuer_kvk": settings.INVOICE_ISSUER_KVK,
+        "issuer_vat_id": settings.INVOICE_ISSUER_VAT_ID,
+        "issuer_iban": "".join(settings.INVOICE_ISSUER_IBAN.split()).upper(),
+        "issuer_bic": settings.INVOICE_ISSUER_BIC,
+        "issuer_email": settings.INVOICE_ISSUER_EMAIL,
+    }
+
+
+def _standing_invoice(enrolment_id: int) -> Invoice | None:
+    return (
+        Invoice.objects.filter(enrolment_id=enrolment_id, kind=InvoiceKind.INVOICE)
+        .exclude(status=InvoiceStatus.CREDITED)
+        .only("number")
+        .first()
+    )
+
+
+def _insert(invoice: Invoice, *, enrolment_id: int | None = None) -> None:
+    """Insert in a savepoint, so a lost race on a constraint is a Conflict and leaves the caller's transaction usable."""
+    try:
+        with transaction.atomic():
+            invoice.save(force_insert=True)
+    except IntegrityError:
+        existing = _standing_invoice(enrolment_id) if enrolment_id else None
+        if existing is not None:
+            raise Conflict(
+                _("This enrolment already has invoice %(number)s; credit it before issuing a new one.")
+                % {"number": existing.number}
+            ) from None
+        raise
+
+
+def _record(actor: Any, action: str, invoice: Invoice) -> None:
+    audit.record(actor=actor, action=action, obj=invoice, after=audit.snapshot(invoice, SNAPSHOT_FIELDS))
+
+
+@transaction.atomic
+def issue_invoice(
+    *,
+    actor: Any,
+    enrolment: Enrolment,
+    recipient: dict[str, Any],
+    language: str,
+    issued_on: datetime.date | None = None,
+) -> Invoice:
+    """Invoice an enrolment's fee to `recipient` (keys: organisation, contact_name, address,
+    postal_code, city, email, po_number), written in `language` ("nl" or "en").
+
+    Copies everything the invoice shows at this moment. Raises Invalid for a bad address or
+    language, Conflict when the enrolment is cancelled, already has an invoice that was not credited,
+    or its programme is not VAT-exempt (VAT-liable invoices are not supported yet).
+    """
+    language = rules.check_language(language)
+    address = rules.clean_recipient(recipient)
+    issued_on = issued_on or timezone.localdate()
+
+    last_session = Session.objects.filter(edition=OuterRef("edition")).order_by("-date").values("date")[:1]
+    standing = Invoice.objects.filter(enrolment=OuterRef("pk"), kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED)
+    enrolment = (
+        Enrolment.objects.select_related("edition__programme", "participant")
+        .annotate(edition_end_date=Subquery(last_session), has_standing_invoice=Exists(standing))
+        .filter(pk=enrolment.pk)
+        .first()
+    )
+    if enrolment is None:
+        raise NotFound(_("This enrolment does not exist."))
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise Conflict(_("A cancelled enrolment is not invoiced."))
+    if enrolment.has_standing_invoice:
+        existing = _standing_invoice(enrolment.pk)
+        raise Conflict(
+            _("This enrolment already has invoice %(number)s; credit it before issuing a new one.")
+            % {"number": existing.number if existing else "?"}
+        )
+    edition = enrolment.edition
+    programme = edition.programme
+    if not programme.vat_exempt:
+        raise Conflict(_("Only VAT-exempt programmes can be invoiced for now; this programme is not marked VAT-exempt."))
+
+    with translation.override(language):
+        title = programme.title
+        description = str(rules.PARTICIPATION_LINE) % {"programme": title, "date": long_date(edition.start_date)}
+        includes = programme.fee_includes
+        exemption_note = str(rules.VAT_EXEMPTION_NOTE)
+    if includes:
+        description = f"{description} ({includes})"
+    lines = [rules.line(description, edition.fee)]
+    term = settings.INVOICE_PAYMENT_TERM_DAYS
+
+    sequence, number = _take_number(issued_on.year)
+    invoice = Invoice(
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        kind=InvoiceKind.INVOICE,
+        enrolment=enrolment,
+        status=InvoiceStatus.OPEN,
+        issued_on=issued_on,
+        due_on=rules.due_date(issued_on, term),
+        payment_term_days=term,
+        language=language,
+        currency="EUR",
+        **_issuer(),
+        **{f"recipient_{key}": value for key, value in address.items()},
+        participant_name=enrolment.participant.get_full_name() or enrolment.participant.email,
+        programme_title=title,
+        edition_start_date=edition.start_date,
+        edition_end_date=enrolment.edition_end_date,
+        lines=lines,
+        total=rules.lines_total(lines),
+        vat_amount=rules.cents(0),
+        vat_exemption_note=exemption_note,
+    )
+    invoice.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
+    _insert(invoice, enrolment_id=enrolment.pk)
+    _record(actor, "invoice.issued", invoice)
+    return invoice
+
+
+@transaction.atomic
+def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_on: datetime.date | None = None) -> Invoice:
+    """Correct `invoice` in full with a credit note in the same series: its lines with opposite amounts,
+    the same recipient and language, naming the invoice it corrects. Marks the invoice `credited`.
+
+    The credit note itself is `credited` when the invoice was still open (the two cancel out) and
+    `open` when the invoice was paid (a refund is due). Conflict for a credit note, a cancelled
+    invoice, or an invoice that already has a credit note.
+    """
+    reason = rules.clean_reason(reason)
+    original = Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
+    if original is None:
+        raise NotFound(_("This invoice does not exist."))
+    if original.kind != InvoiceKind.INVOICE:
+        raise Conflict(_("%(number)s is a credit note; only an invoice can be credited.") % {"number": original.number})
+    existing = Invoice.objects.filter(corrects=original).only("number").first()
+    if existing is not None:
+        raise Conflict(
+            _("Invoice %(number)s has already been credited by %(credit_note)s.")
+            % {"number": original.number, "credit_note": existing.number}
+        )
+    if original.status not in (InvoiceStatus.OPEN, InvoiceStatus.PAID):
+        raise Conflict(_("Invoice %(number)s cannot be credited in its current state.") % {"number": original.number})
+    issued_on = issued_on or timezone.localdate()
+    if issued_on < original.issued_on:
+        raise Invalid(
+            _("A credit note cannot be dated before the invoice it corrects."),
+            [{"field": "issued_on", "message": str(_("Choose %(date)s or later.") % {"date": original.issued_on.isoformat()})}],
+        )
+
+    lines = rules.credited_lines(original.lines)
+    sequence, number = _take_number(issued_on.year)
+    copied = {
+        name: getattr(original, name)
+        for name in (
+            "enrolment_id",
+            "language",
+            "currency",
+            "recipient_organisation",
+            "recipient_contact_name",
+            "recipient_address",
+            "recipient_postal_code",
+            "recipient_city",
+            "recipient_email",
+            "recipient_po_number",
+            "participant_name",
+            "programme_title",
+            "edition_start_date",
+            "edition_end_date",
+            "vat_exemption_note",
+        )
+    }
+    credit_note = Invoice(
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        kind=InvoiceKind.CREDIT_NOTE,
+        corrects=original,
+        status=InvoiceStatus.CREDITED if original.status == InvoiceStatus.OPEN else InvoiceStatus.OPEN,
+        reason=reason,
+        issued_on=issued_on,
+        due_on=issued_on,
+        payment_term_days=0,
+        **_issuer(),
+        **copied,
+        lines=lines,
+        total=rules.lines_total(lines),
+        vat_amount=rules.cents(0) - original.vat_amount,
+    )
+    credit_note.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
+    _insert(credit_note)
+
+    before = {"status": original.status}
+    original.status = InvoiceStatus.CREDITED
+    original.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="invoice.credited",
+        obj=original,
+        before=before,
+        after={"status": original.status, "credit_note": credit_note.number},
+    )
+    _record(actor, "credit_note.issued", credit_note)
+    return credit_note
