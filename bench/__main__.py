@@ -72,9 +72,32 @@ def scheduling_figures() -> None:
     print(f"  1000 plans    {all_plans:7.3f} s    (bar: under 2 s)\n")
 
 
+def invoice_figures() -> None:
+    """P5: one invoice as PDF (typst), warm, as the median of 20."""
+    from leergang.accounts.models import User
+    from leergang.enrolment.models import Enrolment
+    from leergang.invoicing.pdf import invoice_pdf
+    from leergang.invoicing.services import issue_invoice
+
+    enrolment = Enrolment.objects.select_related("edition").first()
+    coordinator = User.objects.get(email="coordinator@example.org")
+    recipient = {"organisation": "Gemeente Utrecht", "address": "Stadsplateau 1", "postal_code": "3521 AZ",
+                 "city": "Utrecht", "email": "facturen@utrecht.example", "po_number": "PO-1", "contact_name": "A. Jansen"}  # fmt: skip
+    invoice = issue_invoice(actor=coordinator, enrolment=enrolment, recipient=recipient, language="nl")
+    invoice_pdf(invoice)
+    times = []
+    for _ in range(20):
+        started = time.perf_counter()
+        invoice_pdf(invoice)
+        times.append((time.perf_counter() - started) * 1000)
+    print("P5 documents")
+    print(f"  invoice PDF median {statistics.median(times):7.1f} ms   (bar: under 100 ms)\n")
+
+
 def main() -> None:
     setup_django()
     scheduling_figures()
+    invoice_figures()
     from django.test import Client
 
     from leergang.accounts.models import User

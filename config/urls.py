@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from leergang.api.v1 import api as api_v1
 from leergang.core import views as core_views
+from leergang.enrolment import inbox_urls
 
 urlpatterns = [
     path("", core_views.root_redirect, name="root"),
@@ -20,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("", include("leergang.catalog.urls")),
     path("account/", include("leergang.accounts.urls")),
     path("coordinatie/", include("leergang.scheduling.page_urls")),
+    path("coordinatie/edities/", include("leergang.enrolment.inbox_urls")),
+    path("coordinatie/aanmeldingen/", include(inbox_urls.application_urls)),
     path("aanmelden/", include("leergang.enrolment.urls")),
     path("aanbod/", include("leergang.enrolment.offer_urls")),
     prefix_default_language=True,

@@ -1,0 +1,606 @@
+"""The coordinator's applications inbox per edition and the page of one application (M4, M5, M6).
+
+The inbox is a dense table of an edition's applications with their screening at a glance, a status
+filter (`?status=`), the seats panel and a bulk decision; the filter and the bulk decision swap the
+table without a page reload when htmx runs (plain links and a plain form post without it). The
+application page shows everything the applicant gave, the screening, the intakes and the history
+from the audit log, with the actions: plan an intake, record its outcome, decide, cancel the
+enrolment (after a confirmation page, since that issues a credit note).
+
+Thin views: each parses the request, calls one service and renders, or redirects after a change
+(post/redirect/get) with a message. Domain errors become form errors in the reader's language.
+Only the programme office may see these pages; for everybody else they do not exist (404).
+Reads take a fixed number of queries however many applications an edition has.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from leergang.accounts import permissions
+from leergang.catalog.models import Edition
+from leergang.core import formatting
+from leergang.core.errors import DomainError, NotFound
+from leergang.core.models import AuditEntry
+
+from . import inbox_forms as forms
+from . import rules, services
+from .models import (
+    Application,
+    ApplicationStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Intake,
+    IntakeMode,
+    IntakeOutcome,
+    Offer,
+    OfferStatus,
+)
+from .selectors import SEATS_TAKEN
+
+# Short labels for the unmet criteria in the inbox; the full message is one click away.
+CRITERION_LABELS = {
+    rules.LEVEL: gettext_lazy("education level"),
+    rules.EXPERIENCE: gettext_lazy("experience"),
+    rules.LEADERSHIP: gettext_lazy("leadership task"),
+}
+
+APPLICATION_TYPE = Application._meta.label_lower
+ENROLMENT_TYPE = Enrolment._meta.label_lower
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def _require_office(request: HttpRequest) -> None:
+    """The programme office only; for anybody else these pages do not exist."""
+    if not permissions.can_manage_editions(request.user):
+        raise Http404("not found")
+
+
+def _count(model: Any, **filters: Any) -> Coalesce:
+    rows = model.objects.filter(edition=OuterRef("pk"), **filters).order_by().values("edition")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
+
+
+def _edition(edition_id: int) -> Edition:
+    """The edition with its programme and the seats panel's numbers: one query."""
+    edition = (
+        Edition.objects.select_related("programme")
+        .annotate(
+            seats_taken=SEATS_TAKEN,
+            held_offers=_count(Offer, status=OfferStatus.OPEN),
+            waiting=_count(Application, status=ApplicationStatus.WAITLISTED),
+        )
+        .filter(pk=edition_id)
+        .first()
+    )
+    if edition is None:
+        raise Http404("There is no edition with this number.")
+    return edition
+
+
+@dataclass
+class Seats:
+    capacity: int
+    taken: int
+    held: int
+    waiting: int
+
+    @property
+    def enrolled(self) -> int:
+        return self.taken - self.held
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+    @property
+    def full(self) -> bool:
+        return self.taken >= self.capacity
+
+
+def _seats(edition: Edition) -> Seats:
+    return Seats(capacity=edition.capacity, taken=edition.seats_taken, held=edition.held_offers, waiting=edition.waiting)
+
+
+def _local_date(moment: datetime.datetime | None) -> datetime.date | None:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def _screening(application: Application) -> dict[str, Any]:
+    """The screening with messages in the reader's language and a short label per unmet criterion."""
+    found = services.screening(application)
+    unmet = [{**item, "label": CRITERION_LABELS.get(item["criterion"], item["criterion"])} for item in found["unmet"]]
+    return {"meets_profile": found["meets_profile"] and not unmet, "unmet": unmet}
+
+
+@dataclass
+class Row:
+    application: Application
+    screening: dict[str, Any]
+    submitted: datetime.date | None
+    next_intake: Intake | None = None
+    open_offer: Offer | None = None
+    waiting_position: int | None = None
+    enrolment: Enrolment | None = None
+    decidable: bool = False
+
+
+def _applications(edition: Edition, status: str) -> list[Application]:
+    """The edition's applications (one status, or all) with what a row shows: three queries at most."""
+    pending = Intake.objects.filter(outcome=IntakeOutcome.PENDING).order_by("scheduled_at", "id")
+    applications = (
+        Application.objects.filter(edition=edition)
+        .select_related("enrolment")
+        .prefetch_related(
+            Prefetch("intakes", queryset=pending, to_attr="pending_intakes"),
+            Prefetch("offers", queryset=Offer.objects.filter(status=OfferStatus.OPEN), to_attr="open_offers"),
+        )
+        .order_by("created_at", "id")
+    )
+    if status:
+        applications = applications.filter(status=status)
+    return list(applications)
+
+
+def _rows(applications: list[Application]) -> list[Row]:
+    waiting = sorted(
+        (a for a in applications if a.status == ApplicationStatus.WAITLISTED),
+        key=lambda a: (a.waitlisted_at or a.created_at, a.pk),
+    )
+    positions = {a.pk: number for number, a in enumerate(waiting, start=1)}
+    rows = []
+    for application in applications:
+        rows.append(
+            Row(
+                application=application,
+                screening=_screening(application),
+                submitted=_local_date(application.created_at),
+                next_intake=application.pending_intakes[0] if application.pending_intakes else None,
+                open_offer=application.open_offers[0] if application.open_offers else None,
+                waiting_position=positions.get(application.pk),
+                enrolment=getattr(application, "enrolment", None),
+                decidable=application.status in forms.DECIDABLE,
+            )
+        )
+    return rows
+
+
+def _status_counts(edition: Edition) -> dict[str, int]:
+    rows = Application.objects.filter(edition=edition).order_by().values_list("status").annotate(n=Count("pk"))
+    return dict(rows)
+
+
+def _filters(edition: Edition, status: str, counts: dict[str, int]) -> list[dict[str, Any]]:
+    base = reverse("inbox:edition", kwargs={"edition_id": edition.pk})
+    labels = dict(ApplicationStatus.choices)
+    items = [{"value": "", "label": _("All"), "count": sum(counts.values()), "url": base, "current": not status}]
+    for value in forms.FILTER_STATUSES:
+        items.append(
+            {
+                "value": value,
+                "label": labels[value],
+                "count": counts.get(value, 0),
+                "url": f"{base}?{urlencode({'status': value})}",
+                "current": status == value,
+            }
+        )
+    return items
+
+
+def _inbox_url(edition_id: int, status: str = "") -> str:
+    url = reverse("inbox:edition", kwargs={"edition_id": edition_id})
+    return f"{url}?{urlencode({'status': status})}" if status else url
+
+
+# -- the inbox -----------------------------------------------------------------------------------
+
+
+def _inbox_context(edition: Edition, status: str, *, bulk_form: forms.BulkDecisionForm | None = None) -> dict[str, Any]:
+    counts = _status_counts(edition)
+    rows = _rows(_applications(edition, status))
+    labels = dict(ApplicationStatus.choices)
+    return {
+        "edition": edition,
+        "seats": _seats(edition),
+        "status": status,
+        "status_label": labels.get(status, ""),
+        "filters": _filters(edition, status, counts),
+        "rows": rows,
+        "new_count": counts.get(ApplicationStatus.SUBMITTED, 0),
+        "bulk_form": bulk_form or forms.BulkDecisionForm(initial={"status": status}, application_ids=[]),
+        "any_decidable": any(row.decidable for row in rows),
+        "inbox_url": _inbox_url(edition.pk, status),
+    }
+
+
+def _fragment_wanted(request: HttpRequest) -> bool:
+    htmx = getattr(request, "htmx", None)
+    return bool(htmx) and not htmx.history_restore_request
+
+
+@require_http_methods(["GET", "HEAD"])
+def inbox_page(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """The edition's applications; `?status=` shows one status. htmx gets only the results."""
+    _require_office(request)
+    edition = _edition(edition_id)
+    status = forms.status_filter(request.GET.get("status"))
+    context = _inbox_context(edition, status)
+    template = "enrolment/inbox_body.html" if _fragment_wanted(request) else "enrolment/inbox.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@dataclass
+class BulkOutcome:
+    done: dict[str, list[str]] = field(default_factory=dict)
+    failed: list[str] = field(default_factory=list)
+
+    def messages(self) -> list[tuple[str, str]]:
+        found = []
+        for decision, names in self.done.items():
+            count = len(names)
+            if decision == forms.ADMIT:
+                text = ngettext("%(count)s application admitted: %(names)s.", "%(count)s applications admitted: %(names)s.", count)
+            elif decision == forms.WAITLIST:
+                text = ngettext(
+                    "%(count)s application put on the waiting list: %(names)s.",
+                    "%(count)s applications put on the waiting list: %(names)s.",
+                    count,
+                )
+            else:
+                text = ngettext("%(count)s application declined: %(names)s.", "%(count)s applications declined: %(names)s.", count)
+            found.append(("success", text % {"count": count, "names": ", ".join(names)}))
+        found.extend(("error", text) for text in self.failed)
+        return found
+
+
+def _decide_many(request: HttpRequest, edition: Edition, decision: str, ids: list[int]) -> BulkOutcome:
+    """Decide each selected application on its own (oldest first, so seats go first come, first served)."""
+    outcome = BulkOutcome()
+    chosen = Application.objects.filter(edition=edition, pk__in=ids).order_by("created_at", "id")
+    for application in chosen:
+        if decision not in dict(forms.decision_choices(application.status)):
+            outcome.failed.append(
+                _("%(name)s: already on the waiting list or offered a seat from it.") % {"name": application.name}
+            )
+            continue
+        try:
+            services.decide(actor=request.user, application_id=application.pk, decision=decision)
+        except DomainError as exc:
+            outcome.failed.append(_("%(name)s: %(message)s") % {"name": application.name, "message": exc.detail})
+        else:
+            outcome.done.setdefault(decision, []).append(application.name)
+    return outcome
+
+
+@require_POST
+def bulk_decision(request: HttpRequest, edition_id: int) -> HttpResponse:
+    """One decision for the ticked applications; each is decided by services.decide on its own."""
+    _require_office(request)
+    edition = Edition.objects.filter(pk=edition_id).only("pk").first()
+    if edition is None:
+        raise Http404("There is no edition with this number.")
+    open_ids = list(
+        Application.objects.filter(edition=edition, status__in=forms.DECIDABLE).order_by().values_list("pk", flat=True)
+    )
+    form = forms.BulkDecisionForm(request.POST, application_ids=open_ids)
+    status = forms.status_filter(request.POST.get("status"))
+    results: list[tuple[str, str]] = []
+    if form.is_valid():
+        outcome = _decide_many(request, edition, form.cleaned_data["decision"], form.cleaned_data["applications"])
+        results = outcome.messages()
+        form = None
+    if not _fragment_wanted(request):
+        if form is not None:
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+        for level, text in results:
+            getattr(messages, level)(request, text)
+        return redirect(_inbox_url(edition.pk, status))
+    # htmx: the results again (with the new statuses and seats) and what happened, no reload.
+    context = _inbox_context(_edition(edition.pk), status, bulk_form=form)
+    context["results"] = results
+    context["bulk_errors"] = [error for errors in form.errors.values() for error in errors] if form is not None else []
+    response = render(request, "enrolment/inbox_body.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+# -- one application -----------------------------------------------------------------------------
+
+
+def _application(application_id: int) -> Application:
+    """The application with its enrolment, intakes and open offer: three queries (four with an enrolment's invoices)."""
+    intakes = Intake.objects.order_by("scheduled_at", "id")
+    application = (
+        Application.objects.select_related("enrolment", "decided_by")
+        .prefetch_related(
+            Prefetch("intakes", queryset=intakes),
+            Prefetch("offers", queryset=Offer.objects.filter(status=OfferStatus.OPEN), to_attr="open_offers"),
+            "enrolment__invoices",
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None:
+        raise Http404("There is no application with this number.")
+    return application
+
+
+def _history_entry(entry: AuditEntry) -> dict[str, Any]:
+    """An audit entry as a line of the application's history, in the reader's language."""
+    after = entry.after or {}
+    action = entry.action
+    note = ""
+    if action == "application.submitted":
+        text = _("Application submitted")
+    elif action == "application.intake_planned":
+        moment = _parse_moment(after.get("scheduled_at"))
+        text = _("Intake planned for %(when)s, %(mode)s, with %(interviewer)s") % {
+            "when": _when(moment) if moment else "",
+            "mode": str(dict(IntakeMode.choices).get(after.get("mode"), after.get("mode", ""))).lower(),
+            "interviewer": after.get("interviewer", ""),
+        }
+    elif action == "application.intake_outcome":
+        text = _("Intake outcome recorded: %(outcome)s") % {
+            "outcome": str(dict(IntakeOutcome.choices).get(after.get("outcome"), after.get("outcome", ""))).lower()
+        }
+        note = after.get("outcome_note", "")
+    elif action == "application.admit":
+        text, note = _("Admitted"), after.get("decision_note", "")
+    elif action == "application.waitlist":
+        text, note = _("Put on the waiting list"), after.get("decision_note", "")
+    elif action == "application.decline":
+        text, note = _("Declined"), after.get("decision_note", "")
+    elif action == "application.offered":
+        moment = _parse_moment(after.get("expires_at"))
+        text = _("A freed seat was offered, open until %(when)s") % {"when": _when(moment) if moment else ""}
+    elif action == "application.offer_refused":
+        text = _("The applicant refused the offered seat")
+    elif action == "application.offer_expired":
+        text = _("The offered seat expired unanswered")
+    elif action == "enrolment.created":
+        number = after.get("invoice")
+        text = _("Enrolled; invoice %(number)s issued") % {"number": number} if number else _("Enrolled")
+    elif action == "enrolment.cancelled":
+        number = after.get("credit_note")
+        text = _("Enrolment cancelled; credit note %(number)s issued") % {"number": number} if number else _("Enrolment cancelled")
+        note = after.get("reason", "")
+    else:
+        text = action
+    if entry.actor is not None:
+        by = entry.actor.get_full_name() or entry.actor.email
+    elif action in ("application.submitted", "application.offer_refused"):
+        by = _("the applicant")
+    else:
+        by = _("automatically")
+    return {"at": entry.at, "when": _when(entry.at), "text": text, "note": note, "by": by, "action": action}
+
+
+def _parse_moment(value: Any) -> datetime.datetime | None:
+    try:
+        return datetime.datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return _("%(date)s at %(time)s") % {
+        "date": formatting.long_date(local.date(), with_weekday=True),
+        "time": formatting.clock(local.time()),
+    }
+
+
+def _history(application: Application, enrolment: Enrolment | None) -> list[dict[str, Any]]:
+    """What happened to the application (and its enrolment), oldest first: one query."""
+    wanted = Q(object_type=APPLICATION_TYPE, object_id=str(application.pk))
+    if enrolment is not None:
+        wanted |= Q(object_type=ENROLMENT_TYPE, object_id=str(enrolment.pk))
+    entries = AuditEntry.objects.filter(wanted).select_related("actor").order_by("at", "id")
+    return [_history_entry(entry) for entry in entries]
+
+
+def _default_interviewer(request: HttpRequest) -> str:
+    return request.user.get_full_name() or request.user.email
+
+
+def _detail(
+    request: HttpRequest,
+    application: Application,
+    *,
+    intake_form: forms.IntakeForm | None = None,
+    outcome_form: forms.OutcomeForm | None = None,
+    decision_form: forms.DecisionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    edition = _edition(application.edition_id)
+    enrolment = getattr(application, "enrolment", None)
+    intakes = list(application.intakes.all())
+    outcome_forms = [
+        outcome_form if outcome_form is not None and outcome_form.intake.pk == intake.pk else forms.OutcomeForm(intake=intake)
+        for intake in intakes
+    ]
+    invoices = sorted(enrolment.invoices.all(), key=lambda i: i.pk) if enrolment else []
+    context = {
+        "application": application,
+        "edition": edition,
+        "seats": _seats(edition),
+        "screening": _screening(application),
+        "submitted": application.created_at,
+        "intakes": list(zip(intakes, outcome_forms, strict=True)),
+        "open_offer": application.open_offers[0] if application.open_offers else None,
+        "enrolment": enrolment,
+        "enrolled": enrolment is not None and enrolment.status == EnrolmentStatus.ENROLLED,
+        "invoices": [i for i in invoices if i.kind == "invoice"],
+        "credit_notes": [i for i in invoices if i.kind != "invoice"],
+        "history": _history(application, enrolment),
+        "can_plan": application.status in forms.PLANNABLE,
+        "can_decide": application.status in forms.DECIDABLE,
+        "intake_form": intake_form or forms.IntakeForm(initial={"interviewer": _default_interviewer(request)}),
+        "decision_form": decision_form or forms.DecisionForm(status=application.status),
+        "inbox_url": _inbox_url(edition.pk),
+    }
+    return render(request, "enrolment/application.html", context, status=status)
+
+
+def _to_detail(application_id: int) -> HttpResponse:
+    return redirect("applications:detail", application_id=application_id)
+
+
+@require_http_methods(["GET", "HEAD"])
+def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
+    _require_office(request)
+    return _detail(request, _application(application_id))
+
+
+@require_POST
+def plan_intake(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Plan the intake (services.plan_intake: the applicant is invited by e-mail), then back to the page."""
+    _require_office(request)
+    application = _application(application_id)
+    form = forms.IntakeForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, application, intake_form=form, status=422)
+    try:
+        intake = services.plan_intake(
+            actor=request.user,
+            application_id=application.pk,
+            scheduled_at=form.cleaned_data["scheduled_at"],
+            mode=form.cleaned_data["mode"],
+            interviewer=form.cleaned_data["interviewer"],
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return _detail(request, application, intake_form=form, status=exc.status)
+    messages.success(
+        request,
+        _("The intake is planned for %(when)s. %(name)s has been invited by e-mail.")
+        % {"when": _when(intake.scheduled_at), "name": application.name},
+    )
+    return _to_detail(application.pk)
+
+
+@require_POST
+def record_outcome(request: HttpRequest, application_id: int, intake_id: int) -> HttpResponse:
+    """Record how the intake went (services.record_intake_outcome); the decision is a separate step."""
+    _require_office(request)
+    application = _application(application_id)
+    intake = next((i for i in application.intakes.all() if i.pk == intake_id), None)
+    if intake is None:
+        raise Http404("There is no such intake for this application.")
+    form = forms.OutcomeForm(request.POST, intake=intake)
+    if not form.is_valid():
+        return _detail(request, application, outcome_form=form, status=422)
+    try:
+        services.record_intake_outcome(
+            actor=request.user, intake_id=intake.pk, outcome=form.cleaned_data["outcome"], note=form.cleaned_data["note"]
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except DomainError as exc:
+        form.add_domain_error(exc, field_map={"outcome_note": "note"})
+        return _detail(request, application, outcome_form=form, status=exc.status)
+    messages.success(request, _("The outcome of the intake has been saved. Decide when you are ready."))
+    return _to_detail(application.pk)
+
+
+def _decided_message(decision: str, result: services.DecisionResult) -> str:
+    name = result.application.name
+    if decision == forms.ADMIT:
+        text = _("%(name)s has been admitted and told by e-mail, with a link to choose a password for the account.") % {
+            "name": name
+        }
+        if result.invoice is not None:
+            text += " " + _("Invoice %(number)s has been issued.") % {"number": result.invoice.number}
+        return text
+    if decision == forms.WAITLIST:
+        return _("%(name)s is on the waiting list and has been told by e-mail.") % {"name": name}
+    return _("%(name)s has been declined and has been told by e-mail.") % {"name": name}
+
+
+@require_POST
+def decide(request: HttpRequest, application_id: int) -> HttpResponse:
+    """Admit, waitlist or decline (services.decide, with its e-mail); a full edition is a form error."""
+    _require_office(request)
+    application = _application(application_id)
+    form = forms.DecisionForm(request.POST, status=application.status)
+    if not form.is_valid():
+        return _detail(request, application, decision_form=form, status=422)
+    decision = form.cleaned_data["decision"]
+    try:
+        result = services.decide(
+            actor=request.user, application_id=application.pk, decision=decision, note=form.cleaned_data["note"]
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return _detail(request, application, decision_form=form, status=exc.status)
+    messages.success(request, _decided_message(decision, result))
+    return _to_detail(application.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel_enrolment(request: HttpRequest, application_id: int) -> HttpResponse:
+    """GET: what cancelling means (a credit note, the seat offered on). POST: cancel, after the tick."""
+    _require_office(request)
+    application = _application(application_id)
+    enrolment = getattr(application, "enrolment", None)
+    if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
+        messages.error(request, _("This application has no enrolment to cancel."))
+        return _to_detail(application.pk)
+    form = forms.CancelForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                _enrolment, credit_note = services.cancel_enrolment(
+                    actor=request.user, enrolment_id=enrolment.pk, reason=form.cleaned_data["reason"]
+                )
+            except NotFound as exc:
+                raise Http404(str(exc.detail)) from exc
+            except DomainError as exc:
+                form.add_domain_error(exc)
+                status = exc.status
+            else:
+                if credit_note is not None:
+                    text = _("The enrolment has been cancelled and credit note %(number)s issued.") % {"number": credit_note.number}
+                else:
+                    text = _("The enrolment has been cancelled.")
+                messages.success(
+                    request, text + " " + _("A freed seat goes to the first on the waiting list, who is told by e-mail.")
+                )
+                return _to_detail(application.pk)
+        else:
+            status = 422
+    invoices = [i for i in enrolment.invoices.all() if i.kind == "invoice" and i.status in ("open", "paid")]
+    context = {
+        "application": application,
+        "enrolment": enrolment,
+        "edition": _edition(application.edition_id),
+        "invoices": invoices,
+        "form": form,
+    }
+    return render(request, "enrolment/application_cancel.html", context, status=status)
