@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -11,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
 from leergang.catalog import selectors as catalog_selectors
-from leergang.enrolment.models import EnrolmentStatus
+from leergang.enrolment.models import Application, ApplicationStatus, EnrolmentStatus
 
 from . import permissions, ratelimit, services
 from .forms import ChoosePasswordForm, EmailLoginForm, PasswordForgotForm
@@ -101,14 +102,29 @@ class PasswordLinkView(auth_views.PasswordResetConfirmView):
         return context
 
 
+def _with_new_applications(programmes: list) -> list:
+    """Give every edition `new_applications`: its applications still to be handled (status
+    submitted), counted for all editions in one query."""
+    counts = dict(
+        Application.objects.filter(status=ApplicationStatus.SUBMITTED).order_by().values_list("edition").annotate(n=Count("pk"))
+    )
+    for programme in programmes:
+        for edition in programme.editions.all():
+            edition.new_applications = counts.get(edition.pk, 0)
+    return programmes
+
+
 def dashboard(request):
     """The landing page after login: what this person can do next."""
     user = request.user
     enrolments = list(user.enrolments.select_related("edition__programme").order_by("edition__start_date"))
+    programmes = catalog_selectors.programmes_with_editions(user) if permissions.is_coordinator(user) else []
+    if permissions.can_manage_editions(user):
+        programmes = _with_new_applications(programmes)
     context = {
         "is_coordinator": permissions.is_coordinator(user),
         "can_manage_editions": permissions.can_manage_editions(user),
-        "programmes": catalog_selectors.programmes_with_editions(user) if permissions.is_coordinator(user) else [],
+        "programmes": programmes,
         "enrolments": enrolments,
         # Active enrolments link to the private calendar feed (scheduling:participant-calendar).
         "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),

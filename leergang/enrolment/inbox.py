@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
@@ -223,7 +224,6 @@ def _inbox_context(edition: Edition, status: str, *, bulk_form: forms.BulkDecisi
         "status_label": labels.get(status, ""),
         "filters": _filters(edition, status, counts),
         "rows": rows,
-        "new_count": counts.get(ApplicationStatus.SUBMITTED, 0),
         "bulk_form": bulk_form or forms.BulkDecisionForm(initial={"status": status}, application_ids=[]),
         "any_decidable": any(row.decidable for row in rows),
         "inbox_url": _inbox_url(edition.pk, status),
@@ -242,7 +242,8 @@ def inbox_page(request: HttpRequest, edition_id: int) -> HttpResponse:
     edition = _edition(edition_id)
     status = forms.status_filter(request.GET.get("status"))
     context = _inbox_context(edition, status)
-    template = "enrolment/inbox_body.html" if _fragment_wanted(request) else "enrolment/inbox.html"
+    context["fragment"] = _fragment_wanted(request)
+    template = "enrolment/inbox_body.html" if context["fragment"] else "enrolment/inbox.html"
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
@@ -253,12 +254,14 @@ class BulkOutcome:
     done: dict[str, list[str]] = field(default_factory=dict)
     failed: list[str] = field(default_factory=list)
 
-    def messages(self) -> list[tuple[str, str]]:
+    def summary(self) -> list[tuple[str, str]]:
         found = []
         for decision, names in self.done.items():
             count = len(names)
             if decision == forms.ADMIT:
-                text = ngettext("%(count)s application admitted: %(names)s.", "%(count)s applications admitted: %(names)s.", count)
+                text = ngettext(
+                    "%(count)s application admitted: %(names)s.", "%(count)s applications admitted: %(names)s.", count
+                )
             elif decision == forms.WAITLIST:
                 text = ngettext(
                     "%(count)s application put on the waiting list: %(names)s.",
@@ -266,7 +269,9 @@ class BulkOutcome:
                     count,
                 )
             else:
-                text = ngettext("%(count)s application declined: %(names)s.", "%(count)s applications declined: %(names)s.", count)
+                text = ngettext(
+                    "%(count)s application declined: %(names)s.", "%(count)s applications declined: %(names)s.", count
+                )
             found.append(("success", text % {"count": count, "names": ", ".join(names)}))
         found.extend(("error", text) for text in self.failed)
         return found
@@ -306,7 +311,7 @@ def bulk_decision(request: HttpRequest, edition_id: int) -> HttpResponse:
     results: list[tuple[str, str]] = []
     if form.is_valid():
         outcome = _decide_many(request, edition, form.cleaned_data["decision"], form.cleaned_data["applications"])
-        results = outcome.messages()
+        results = outcome.summary()
         form = None
     if not _fragment_wanted(request):
         if form is not None:
@@ -319,6 +324,7 @@ def bulk_decision(request: HttpRequest, edition_id: int) -> HttpResponse:
     # htmx: the results again (with the new statuses and seats) and what happened, no reload.
     context = _inbox_context(_edition(edition.pk), status, bulk_form=form)
     context["results"] = results
+    context["fragment"] = True
     context["bulk_errors"] = [error for errors in form.errors.values() for error in errors] if form is not None else []
     response = render(request, "enrolment/inbox_body.html", context)
     patch_vary_headers(response, ["HX-Request"])
@@ -383,14 +389,16 @@ def _history_entry(entry: AuditEntry) -> dict[str, Any]:
         text = _("Enrolled; invoice %(number)s issued") % {"number": number} if number else _("Enrolled")
     elif action == "enrolment.cancelled":
         number = after.get("credit_note")
-        text = _("Enrolment cancelled; credit note %(number)s issued") % {"number": number} if number else _("Enrolment cancelled")
+        text = (
+            _("Enrolment cancelled; credit note %(number)s issued") % {"number": number} if number else _("Enrolment cancelled")
+        )
         note = after.get("reason", "")
     else:
         text = action
     if entry.actor is not None:
-        by = entry.actor.get_full_name() or entry.actor.email
+        by = _("by %(name)s") % {"name": entry.actor.get_full_name() or entry.actor.email}
     elif action in ("application.submitted", "application.offer_refused"):
-        by = _("the applicant")
+        by = _("by the applicant")
     else:
         by = _("automatically")
     return {"at": entry.at, "when": _when(entry.at), "text": text, "note": note, "by": by, "action": action}
@@ -454,8 +462,9 @@ def _detail(
         "invoices": [i for i in invoices if i.kind == "invoice"],
         "credit_notes": [i for i in invoices if i.kind != "invoice"],
         "history": _history(application, enrolment),
-        "can_plan": application.status in forms.PLANNABLE,
-        "can_decide": application.status in forms.DECIDABLE,
+        # A refused action keeps its form on the page (with the reason), also when the status no longer allows it.
+        "can_plan": application.status in forms.PLANNABLE or bool(intake_form is not None and intake_form.errors),
+        "can_decide": application.status in forms.DECIDABLE or bool(decision_form is not None and decision_form.errors),
         "intake_form": intake_form or forms.IntakeForm(initial={"interviewer": _default_interviewer(request)}),
         "decision_form": decision_form or forms.DecisionForm(status=application.status),
         "inbox_url": _inbox_url(edition.pk),
@@ -494,6 +503,9 @@ def plan_intake(request: HttpRequest, application_id: int) -> HttpResponse:
     except DomainError as exc:
         form.add_domain_error(exc)
         return _detail(request, application, intake_form=form, status=exc.status)
+    except ValidationError as exc:
+        form.add_model_error(exc)
+        return _detail(request, application, intake_form=form, status=422)
     messages.success(
         request,
         _("The intake is planned for %(when)s. %(name)s has been invited by e-mail.")
@@ -522,6 +534,9 @@ def record_outcome(request: HttpRequest, application_id: int, intake_id: int) ->
     except DomainError as exc:
         form.add_domain_error(exc, field_map={"outcome_note": "note"})
         return _detail(request, application, outcome_form=form, status=exc.status)
+    except ValidationError as exc:
+        form.add_model_error(exc, field_map={"outcome_note": "note"})
+        return _detail(request, application, outcome_form=form, status=422)
     messages.success(request, _("The outcome of the intake has been saved. Decide when you are ready."))
     return _to_detail(application.pk)
 
@@ -586,7 +601,9 @@ def cancel_enrolment(request: HttpRequest, application_id: int) -> HttpResponse:
                 status = exc.status
             else:
                 if credit_note is not None:
-                    text = _("The enrolment has been cancelled and credit note %(number)s issued.") % {"number": credit_note.number}
+                    text = _("The enrolment has been cancelled and credit note %(number)s issued.") % {
+                        "number": credit_note.number
+                    }
                 else:
                     text = _("The enrolment has been cancelled.")
                 messages.success(

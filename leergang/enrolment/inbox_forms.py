@@ -13,17 +13,19 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leergang.core.errors import DomainError
+from leergang.invoicing.rules import MAX_REASON_LENGTH
 
 from .models import ApplicationStatus, Intake, IntakeMode, IntakeOutcome
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 DATETIME_FORMATS = [DATETIME_LOCAL, "%Y-%m-%dT%H:%M:%S"]
 MAX_NOTE = 2000
-MAX_REASON = 500
+MAX_REASON = MAX_REASON_LENGTH  # what a credit note can carry
 
 # The statuses the inbox filters on, in the order the filter shows them.
 FILTER_STATUSES = (
@@ -89,6 +91,14 @@ class DomainErrorsMixin:
             elif message not in self.non_field_errors():
                 self.add_error(None, message)
 
+    def add_model_error(self, exc: ValidationError, *, field_map: dict[str, str] | None = None) -> None:
+        """A model's full_clean() refusal (the form checks the same, so this is a safety net)."""
+        mapping = field_map or {}
+        for name, messages in exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]:
+            target = mapping.get(name, name)
+            for message in messages:
+                self.add_error(target if target in self.fields else None, message)
+
 
 class IntakeForm(DomainErrorsMixin, forms.Form):
     scheduled_at = forms.DateTimeField(
@@ -136,7 +146,7 @@ OUTCOME_CHOICES = [(value, label) for value, label in IntakeOutcome.choices if v
 
 class OutcomeForm(DomainErrorsMixin, forms.Form):
     outcome = forms.ChoiceField(
-        label=_("Outcome"),
+        label=_("How did the intake go?"),
         choices=OUTCOME_CHOICES,
         widget=forms.RadioSelect,
         error_messages={"required": _("Choose the outcome of the intake.")},

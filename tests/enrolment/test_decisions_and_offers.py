@@ -120,3 +120,36 @@ def test_a_double_submit_makes_one_application(edition):
     assert first.pk == second.pk
     assert Application.objects.count() == 1
     assert OutboxEmail.objects.filter(kind="application_received").count() == 1
+
+
+def test_the_invoice_is_a_snapshot_of_the_application_at_admission(edition, coordinator):
+    from leergang.invoicing.models import Invoice
+
+    application = services.submit_application(edition_id=edition.pk, data=data("snap@example.org", invoice_po_number="PO-9"))
+    invoice = services.decide(actor=coordinator, application_id=application.pk, decision="admit").invoice
+    Application.objects.filter(pk=application.pk).update(
+        invoice_organisation="Andere gemeente", invoice_address="Nieuwe straat 1", invoice_po_number="PO-10"
+    )
+    Edition.objects.filter(pk=edition.pk).update(fee="3500.00")
+    stored = Invoice.objects.get(pk=invoice.pk)
+    assert stored.total == invoice.total and str(stored.total) == "2995.00"
+    assert stored.vat_amount == 0
+    assert "artikel 11, lid 1, onderdeel o, Wet OB 1968" in stored.vat_exemption_note
+    snapshot = (stored.recipient_organisation, stored.recipient_address, stored.recipient_po_number)
+    assert snapshot == ("Gemeente Zwolle", "Grote Kerkplein 15", "PO-9")
+
+
+def test_invoice_pdf_with_the_session_only_for_its_participant_and_the_office(client, edition, coordinator):
+    from tests import factories
+
+    application = services.submit_application(edition_id=edition.pk, data=data("pdf@example.org"))
+    result = services.decide(actor=coordinator, application_id=application.pk, decision="admit")
+    url = f"/api/v1/invoices/{result.invoice.number}.pdf"
+    assert client.get(url).status_code == 401
+    client.force_login(factories.UserFactory(email="other@example.org"))
+    assert client.get(url).status_code == 404
+    client.force_login(result.enrolment.participant)
+    own = client.get(url)
+    assert own.status_code == 200 and own.content.startswith(b"%PDF")
+    client.force_login(coordinator)
+    assert client.get(url).status_code == 200

@@ -148,7 +148,9 @@ def test_the_openapi_document_describes_both_endpoints_with_their_errors(client)
         for status in ("401", "404"):
             ref = operation["responses"][status]["content"]["application/json"]["schema"]["$ref"]
             assert ref.endswith("/ErrorOut")
-        assert operation["security"] == [{"BearerToken": []}]
+    assert schema["paths"]["/api/v1/invoices/{number}"]["get"]["security"] == [{"BearerToken": []}]
+    # The PDF may also be fetched with the session of a logged-in coordinator or participant.
+    assert schema["paths"]["/api/v1/invoices/{number}.pdf"]["get"]["security"] == [{"BearerToken": []}, {"SessionAuth": []}]
     pdf = schema["paths"]["/api/v1/invoices/{number}.pdf"]["get"]["responses"]["200"]
     assert "application/pdf" in pdf["content"]
 

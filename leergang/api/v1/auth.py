@@ -1,6 +1,6 @@
 from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
-from ninja.security import HttpBearer
+from ninja.security import HttpBearer, SessionAuth
 
 from leergang.accounts import permissions
 from leergang.accounts.services import user_for_token
@@ -39,6 +39,9 @@ class CoordinatorBearerToken(BearerToken):
 
 
 bearer = BearerToken()
+# Documents (invoice PDFs) may also be fetched by a logged-in person from a page (contract: "with
+# their token (or session)"); only for GETs of documents, never for changes.
+session = SessionAuth()
 optional_bearer = OptionalBearerToken()
 coordinator_bearer = CoordinatorBearerToken()
 

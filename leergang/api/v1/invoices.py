@@ -7,7 +7,7 @@ from leergang.invoicing import pdf, selectors
 from leergang.invoicing.models import Invoice
 from leergang.invoicing.rules import amount_text
 
-from .auth import bearer
+from .auth import bearer, session
 from .invoice_schemas import InvoiceOut
 from .schemas import ErrorOut
 
@@ -74,10 +74,10 @@ def present(invoice: Invoice) -> dict:
 @router.get(
     "/invoices/{number}.pdf",
     response={200: None, 401: ErrorOut, 404: ErrorOut},
-    auth=bearer,
+    auth=[bearer, session],
     openapi_extra=PDF_RESPONSE,
     url_name="invoice_pdf",
-    summary="An invoice or credit note as PDF (coordinator, the participant it belongs to)",
+    summary="An invoice or credit note as PDF (coordinator, the participant it belongs to; token or session)",
 )
 def invoice_pdf(request, number: str):
     invoice = selectors.visible_invoice(user=request.user, number=number)
