@@ -5,22 +5,13 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from leergang.core.admin import ReadOnlyAdmin
+
 from . import selectors
 from .models import Invoice, InvoiceCounter
 from .pdf import filename, invoice_pdf
 
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Invoices are evidence: support reads them; only services issue, credit or change their status."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Invoices are evidence: support reads them; only services issue, credit or change their status.
 
 
 @admin.register(Invoice)
