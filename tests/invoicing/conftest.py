@@ -32,9 +32,9 @@ def dutch_invoice_texts_translated() -> bool:
 
 @pytest.fixture
 def dutch_texts():
-    """Tests of the Dutch wording need the invoice texts in leergang/locale/nl (django.po)."""
-    if not dutch_invoice_texts_translated():
-        pytest.skip("the Dutch translations of the invoice texts are not in django.po yet")
+    """Tests of the Dutch wording need the invoice texts in leergang/locale/nl (django.po): a
+    missing translation is a failure, since an invoice keeps the text it was issued with."""
+    assert dutch_invoice_texts_translated(), "the Dutch invoice texts are missing from django.po"
 
 
 @pytest.fixture
