@@ -18,8 +18,9 @@ def answer_offer(request, token):
     if offer is None:
         raise Http404
     context = {"offer": offer, "open": offer.status == OfferStatus.OPEN and offer.expires_at > timezone.now()}
-    if request.method == "POST" and context["open"]:
-        accept = request.POST.get("answer") == "accept"
+    answer = request.POST.get("answer")
+    if request.method == "POST" and context["open"] and answer in ("accept", "refuse"):
+        accept = answer == "accept"
         try:
             services.answer_offer(token=token, accept=accept)
         except NotFound as exc:

@@ -153,3 +153,18 @@ def test_invoice_pdf_with_the_session_only_for_its_participant_and_the_office(cl
     assert own.status_code == 200 and own.content.startswith(b"%PDF")
     client.force_login(coordinator)
     assert client.get(url).status_code == 200
+
+
+def test_a_post_without_a_clear_answer_leaves_the_offer_open(client, edition, coordinator):
+    Edition.objects.filter(pk=edition.pk).update(capacity=1)
+    first = services.submit_application(edition_id=edition.pk, data=data("een@example.org"))
+    waiting = services.submit_application(edition_id=edition.pk, data=data("twee@example.org"))
+    enrolment = services.decide(actor=coordinator, application_id=first.pk, decision="admit").enrolment
+    services.decide(actor=coordinator, application_id=waiting.pk, decision="waitlist")
+    services.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
+    offer = Offer.objects.get(application=waiting)
+    for body in ({}, {"answer": "maybe"}):
+        response = client.post(f"/nl/aanbod/{offer.token}/", body)
+        assert response.status_code == 200
+    offer.refresh_from_db()
+    assert offer.status == OfferStatus.OPEN
