@@ -3,7 +3,7 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from .schemas import ErrorItem, Kind, Mode, Region, SessionOut, WeekdayName, WholeNumber
+from .schemas import ErrorItem, Kind, LocalTime, Mode, Region, SessionOut, WeekdayName, WholeNumber
 
 Rule = Literal["weekday", "min_gap", "school_holiday", "public_holiday"]
 
@@ -42,8 +42,8 @@ class SessionIn(Schema):
     number: WholeNumber = Field(ge=1, le=100)
     kind: Kind = "content"
     date: datetime.date
-    start_time: datetime.time | None = Field(None, description="HH:MM; the edition's start time when left out")
-    end_time: datetime.time | None = Field(None, description="HH:MM; the edition's end time when left out")
+    start_time: LocalTime | None = Field(None, description="HH:MM; the edition's start time when left out")
+    end_time: LocalTime | None = Field(None, description="HH:MM; the edition's end time when left out")
     theme: str | None = Field(None, max_length=2000, description="In the request's language (Accept-Language)")
     theme_nl: str | None = Field(None, max_length=2000)
     theme_en: str | None = Field(None, max_length=2000)

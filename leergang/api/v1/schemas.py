@@ -2,8 +2,9 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import gettext_noop
 from ninja import Field, Schema
-from pydantic import Strict
+from pydantic import AfterValidator, Strict
 
 Region = Literal["noord", "midden", "zuid"]
 Status = Literal["draft", "open", "running", "completed"]
@@ -14,6 +15,18 @@ LanguageCode = Literal["nl", "en"]
 
 # JSON integers only: pydantic would otherwise read `true` as 1 and "12" as 12.
 WholeNumber = Annotated[int, Strict()]
+
+TIME_MESSAGE = gettext_noop("Enter a time as HH:MM, without a time zone (times are in Europe/Amsterdam).")
+
+
+def _local_time(value: datetime.time) -> datetime.time:
+    """Session times are wall-clock times in Amsterdam: an offset would make them ambiguous."""
+    if value.tzinfo is not None:
+        raise ValueError(TIME_MESSAGE)
+    return value.replace(second=0, microsecond=0)
+
+
+LocalTime = Annotated[datetime.time, AfterValidator(_local_time)]
 
 
 def _no_default(schema: dict[str, Any]) -> None:
@@ -122,8 +135,8 @@ class EditionIn(Schema):
     status: Status = "draft"
     language: LanguageCode = "nl"
     weekday: WeekdayName = "wednesday"
-    start_time: datetime.time = datetime.time(13, 30)
-    end_time: datetime.time = datetime.time(19, 30)
+    start_time: LocalTime = datetime.time(13, 30)
+    end_time: LocalTime = datetime.time(19, 30)
     min_gap_days: WholeNumber = Field(28, ge=0, le=365)
 
 
@@ -139,6 +152,6 @@ class EditionPatch(Schema):
     status: Status = optional()
     language: LanguageCode = optional()
     weekday: WeekdayName = optional()
-    start_time: datetime.time = optional()
-    end_time: datetime.time = optional()
+    start_time: LocalTime = optional()
+    end_time: LocalTime = optional()
     min_gap_days: WholeNumber = optional(ge=0, le=365)
