@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "leergang.catalog",
     "leergang.scheduling",
     "leergang.enrolment",
+    "leergang.learning",
     "leergang.invoicing",
     "leergang.notifications",
     "leergang.api",
@@ -205,3 +206,10 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 100
+
+# --- Uploads (M14 final paper, R4) ------------------------------------------------------------
+# Uploaded papers live outside static and media, under random names, and are served only through
+# the API to those allowed. Large uploads stream to temporary files (FILE_UPLOAD_MAX_MEMORY_SIZE).
+UPLOAD_ROOT = Path(os.environ.get("UPLOAD_ROOT", VAR_DIR / "uploads"))
+UPLOAD_MAX_BYTES = 20 * 1024 * 1024
+# --- end of uploads ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from leergang.catalog.models import Edition
 from leergang.core.errors import NotFound
 from leergang.enrolment import selectors, services
 from leergang.enrolment.models import Application, Enrolment
+from leergang.learning.selectors import paper_status
 
 from .auth import ANONYMOUS_ALLOWED, bearer, coordinator_bearer, optional_bearer
 from .enrolment_schemas import (
@@ -227,7 +228,7 @@ def get_enrolment(request, enrolment_id: int):
         "credit_note_number": _invoice_number(enrolment, "credit_note"),
         # Attendance, the paper and the presentation are recorded from later features on.
         "attendance": [],
-        "paper": {"status": "missing", "submitted_at": None},
+        "paper": paper_status(enrolment.pk),
         "presented": None,
     }
 

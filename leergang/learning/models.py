@@ -1,0 +1,56 @@
+"""The final paper (M14): every upload is kept; the latest one is the current paper."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from leergang.enrolment.models import Enrolment
+
+
+class PaperKind(models.TextChoices):
+    PDF = "pdf", "PDF"
+    DOCX = "docx", "DOCX"
+
+
+class PaperResult(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUFFICIENT = "sufficient", _("Sufficient")
+    INSUFFICIENT = "insufficient", _("Insufficient")
+
+
+class PaperSubmission(models.Model):
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="paper_submissions")
+    # Relative to settings.UPLOAD_ROOT ("papers/<random hex>.pdf"); never the uploader's name.
+    file_path = models.CharField(_("stored file"), max_length=200, unique=True)
+    original_filename = models.CharField(_("original file name"), max_length=255)
+    content_type = models.CharField(_("file type"), max_length=10, choices=PaperKind.choices)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    result = models.CharField(_("result"), max_length=20, choices=PaperResult.choices, default=PaperResult.PENDING)
+    feedback = models.TextField(_("feedback"), blank=True)
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
+    assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["enrolment", "-submitted_at", "-id"]
+        verbose_name = _("paper submission")
+        verbose_name_plural = _("paper submissions")
+        constraints = [
+            models.CheckConstraint(condition=Q(result__in=PaperResult.values), name="paper_result_valid"),
+            models.CheckConstraint(condition=Q(content_type__in=PaperKind.values), name="paper_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(result="pending", assessed_at__isnull=True) | (~Q(result="pending") & Q(assessed_at__isnull=False)),
+                name="paper_assessed_when_judged",
+            ),
+        ]
+        indexes = [models.Index(fields=["enrolment", "-submitted_at", "-id"])]
+
+    def __str__(self) -> str:
+        return f"{self.original_filename} ({self.enrolment_id})"
+
+    @property
+    def status(self) -> str:
+        return "submitted" if self.result == PaperResult.PENDING else self.result

@@ -1,0 +1,35 @@
+"""Reads for the final paper, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from leergang.accounts import permissions
+from leergang.enrolment.models import Enrolment
+
+from .models import PaperSubmission
+
+
+def latest_paper(enrolment_id: int) -> PaperSubmission | None:
+    """The current paper: the latest upload (one query)."""
+    return PaperSubmission.objects.filter(enrolment_id=enrolment_id).order_by("-submitted_at", "-id").first()
+
+
+def paper_status(enrolment_id: int) -> dict[str, Any]:
+    """The contract's `paper` object of an enrolment: {"status", "submitted_at"} (one query)."""
+    paper = latest_paper(enrolment_id)
+    if paper is None:
+        return {"status": "missing", "submitted_at": None}
+    return {"status": paper.status, "submitted_at": paper.submitted_at}
+
+
+def paper_history(enrolment_id: int) -> list[PaperSubmission]:
+    return list(PaperSubmission.objects.filter(enrolment_id=enrolment_id).order_by("-submitted_at", "-id"))
+
+
+def visible_enrolment(user: Any, enrolment_id: int) -> Enrolment | None:
+    """The enrolment if the user may see it (participant, the edition's teachers, coordinators), else None."""
+    enrolment = Enrolment.objects.select_related("edition").filter(pk=enrolment_id).first()
+    if enrolment is None or not permissions.can_view_enrolment(user, enrolment):
+        return None
+    return enrolment
