@@ -54,3 +54,39 @@ class PaperSubmission(models.Model):
     @property
     def status(self) -> str:
         return "submitted" if self.result == PaperResult.PENDING else self.result
+
+
+class PresentationSlot(models.Model):
+    """A participant's turn to present at the closing session (M15) and whether they presented.
+
+    `position` is the place in the edition's order (1, 2, ...); a cancelled enrolment keeps its slot
+    (and what was recorded) but drops out of the order (position empty). `presented` is empty until
+    a teacher or the programme office records it.
+    """
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="presentation_slot")
+    # The enrolment's edition, copied so that positions can be unique per edition in the database.
+    edition = models.ForeignKey("catalog.Edition", on_delete=models.PROTECT, related_name="presentation_slots")
+    position = models.PositiveIntegerField(_("position"), null=True, blank=True)
+    presented = models.BooleanField(_("presented"), null=True, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["edition", "position", "id"]
+        verbose_name = _("presentation slot")
+        verbose_name_plural = _("presentation slots")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "position"], name="presentation_position_unique_per_edition"),
+            models.CheckConstraint(
+                condition=Q(position__isnull=True) | Q(position__gte=1), name="presentation_position_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(presented__isnull=True, recorded_at__isnull=True, recorded_by__isnull=True)
+                | Q(presented__isnull=False, recorded_at__isnull=False),
+                name="presentation_recorded_when_known",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position or '-'}: {self.enrolment_id}"

@@ -7,7 +7,7 @@ from typing import Any
 from leergang.accounts import permissions
 from leergang.enrolment.models import Enrolment
 
-from .models import PaperSubmission
+from .models import PaperSubmission, PresentationSlot
 
 
 def latest_paper(enrolment_id: int) -> PaperSubmission | None:
@@ -21,6 +21,11 @@ def paper_status(enrolment_id: int) -> dict[str, Any]:
     if paper is None:
         return {"status": "missing", "submitted_at": None}
     return {"status": paper.status, "submitted_at": paper.submitted_at}
+
+
+def presented(enrolment_id: int) -> bool | None:
+    """The contract's `presented` of an enrolment: true, false, or None while not recorded (one query)."""
+    return PresentationSlot.objects.filter(enrolment_id=enrolment_id).values_list("presented", flat=True).first()
 
 
 def paper_history(enrolment_id: int) -> list[PaperSubmission]:

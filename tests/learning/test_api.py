@@ -112,7 +112,7 @@ def test_no_upload_for_a_cancelled_enrolment(client, bearer, enrolment, particip
     ids=["renamed-executable", "empty", "plain-zip"],
 )
 def test_wrong_content_is_refused_and_nothing_stored(client, bearer, enrolment, participant, upload_root, content, name, words):
-    response = upload(client, bearer(participant), enrolment.pk, content, name)
+    response = upload(client, bearer(participant) | {"HTTP_ACCEPT_LANGUAGE": "en"}, enrolment.pk, content, name)
     assert response.status_code == 415, response.content
     body = response.json()
     assert words in body["detail"]
@@ -129,6 +129,9 @@ def test_wrong_content_answers_in_the_requested_language(client, bearer, enrolme
     assert response.status_code == 415
     assert response["Content-Language"] == "en"
     assert "Upload your paper as a PDF or Word (.docx) file." in response.json()["detail"]
+    dutch = upload(client, bearer(participant), enrolment.pk, b"MZ\x90\x00", "paper.pdf")
+    assert dutch["Content-Language"] == "nl"
+    assert "Lever uw paper in als pdf- of Word-bestand (.docx)." in dutch.json()["detail"]
 
 
 def test_a_file_over_20_mb_is_refused_with_413(client, bearer, enrolment, participant, upload_root, settings):

@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import translation
 
 from leergang.learning import uploads
 
@@ -30,6 +31,7 @@ def test_a_real_docx_is_a_docx():
         b"<html>%PDF-</html>",
     ],
 )
+@translation.override("en")
 def test_other_content_is_refused_with_what_to_upload(content):
     with pytest.raises(uploads.UnsupportedType) as caught:
         uploads.check(io.BytesIO(content), max_bytes=1024 * 1024)
@@ -38,6 +40,7 @@ def test_other_content_is_refused_with_what_to_upload(content):
     assert caught.value.errors[0]["field"] == "file"
 
 
+@translation.override("en")
 def test_an_empty_file_is_refused():
     with pytest.raises(uploads.UnsupportedType) as caught:
         uploads.check(io.BytesIO(b""), max_bytes=10)

@@ -1,6 +1,6 @@
 from ninja import NinjaAPI
 
-from . import applications, calendar, editions, errors, invoices, papers, programmes, schedules
+from . import applications, calendar, editions, errors, invoices, papers, presentations, programmes, schedules
 from .parser import JSONObjectParser
 
 api = NinjaAPI(
@@ -25,3 +25,4 @@ api.add_router("", applications.router)
 api.add_router("", calendar.router)
 api.add_router("", invoices.router)
 api.add_router("", papers.router)
+api.add_router("", presentations.router)

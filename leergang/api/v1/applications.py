@@ -13,7 +13,7 @@ from leergang.catalog.models import Edition
 from leergang.core.errors import NotFound
 from leergang.enrolment import selectors, services
 from leergang.enrolment.models import Application, Enrolment
-from leergang.learning.selectors import paper_status
+from leergang.learning.selectors import paper_status, presented
 
 from .auth import ANONYMOUS_ALLOWED, bearer, coordinator_bearer, optional_bearer
 from .enrolment_schemas import (
@@ -229,7 +229,7 @@ def get_enrolment(request, enrolment_id: int):
         # Attendance, the paper and the presentation are recorded from later features on.
         "attendance": [],
         "paper": paper_status(enrolment.pk),
-        "presented": None,
+        "presented": presented(enrolment.pk),
     }
 
 

@@ -1,0 +1,185 @@
+"""Presentations at the closing session (M15): one slot per enrolled participant, in an order the
+programme office may change, and whether each participant presented. Atomic, actor explicit, audited (R8).
+
+Lock order (as everywhere that touches an edition's participants): the edition's row first, then the
+enrolment, then the slot.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from leergang.accounts import permissions
+from leergang.catalog.models import Edition, Session, SessionKind
+from leergang.core import audit
+from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from leergang.enrolment.models import Enrolment, EnrolmentStatus
+
+from .models import PresentationSlot
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+RECORD_FIELDS = ["enrolment", "presented", "recorded_at", "recorded_by"]
+# Case-insensitive, so "de Jong" sorts between "Bakker" and "Visser".
+NAME_ORDER = [Lower("participant__last_name"), Lower("participant__first_name"), "pk"]
+
+
+def _edition_for(actor: Any, edition_id: int) -> Edition:
+    """The edition, locked, for its teachers and the programme office; 404 when its existence is
+    private to the caller, 403 when it is public but not theirs."""
+    edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
+    if edition is None:
+        raise NotFound(_("There is no edition with this number."))
+    if permissions.is_coordinator(actor) or permissions.teaches_edition(actor, edition):
+        return edition
+    if not permissions.can_view_edition(actor, edition):
+        raise NotFound(_("There is no edition with this number."))
+    raise PermissionDenied(_("Only a teacher of this edition or the programme office can see the presentations."))
+
+
+def _order(slots: list[PresentationSlot]) -> list[int]:
+    return [slot.enrolment_id for slot in slots]
+
+
+def _write_order(edition: Edition, ordered: list[PresentationSlot], dropped: list[PresentationSlot]) -> None:
+    """Number `ordered` 1, 2, ... and take `dropped` out of the order. Positions that change are
+    emptied first, so the unique (edition, position) constraint holds after every statement."""
+    changed = [slot for number, slot in enumerate(ordered, start=1) if slot.position != number]
+    stale = [slot.pk for slot in changed if slot.pk] + [slot.pk for slot in dropped]
+    if stale:
+        PresentationSlot.objects.filter(pk__in=stale).update(position=None)
+    for slot in dropped:
+        slot.position = None
+    for number, slot in enumerate(ordered, start=1):
+        slot.position = number
+    existing = [slot for slot in changed if slot.pk]
+    if existing:
+        PresentationSlot.objects.bulk_update(existing, ["position"])
+    new = [slot for slot in changed if not slot.pk]
+    if new:
+        PresentationSlot.objects.bulk_create(new)
+
+
+def _sync(actor: Any, edition: Edition) -> list[PresentationSlot]:
+    """Bring the slots in line with the enrolled participants (the edition must be locked): the
+    existing order stays, new participants are appended in name order, cancelled ones drop out."""
+    slots = list(PresentationSlot.objects.filter(edition=edition).select_related("enrolment__participant"))
+    enrolled = list(
+        Enrolment.objects.filter(edition=edition, status=EnrolmentStatus.ENROLLED)
+        .select_related("participant")
+        .order_by(*NAME_ORDER)
+    )
+    enrolled_ids = {enrolment.pk for enrolment in enrolled}
+    by_enrolment = {slot.enrolment_id: slot for slot in slots}
+
+    current = sorted((slot for slot in slots if slot.position is not None), key=lambda slot: slot.position)
+    kept = [slot for slot in current if slot.enrolment_id in enrolled_ids]
+    dropped = [slot for slot in current if slot.enrolment_id not in enrolled_ids]
+    kept_ids = {slot.enrolment_id for slot in kept}
+    appended = [
+        by_enrolment.get(enrolment.pk) or PresentationSlot(enrolment=enrolment, edition=edition)
+        for enrolment in enrolled
+        if enrolment.pk not in kept_ids
+    ]
+    ordered = kept + appended
+    if dropped or appended or [slot.position for slot in ordered] != list(range(1, len(ordered) + 1)):
+        before = _order(current)
+        _write_order(edition, ordered, dropped)
+        audit.record(
+            actor=actor,
+            action="presentation.slots_updated",
+            obj=edition,
+            before={"order": before},
+            after={"order": _order(ordered)},
+        )
+    return ordered
+
+
+def ensure_slots(*, actor: Any, edition_id: int) -> list[PresentationSlot]:
+    """The edition's presentation slots in order, one per enrolled participant (the edition's
+    teachers and the programme office). Missing slots are appended in name order."""
+    with transaction.atomic():
+        edition = _edition_for(actor, edition_id)
+        return _sync(actor, edition)
+
+
+def reorder_slots(*, actor: Any, edition_id: int, enrolment_ids: list[int]) -> list[PresentationSlot]:
+    """Put the slots in the given order (the programme office). The list must name every enrolled
+    participant of the edition exactly once."""
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied(_("Only the programme office can change the order of the presentations."))
+    with transaction.atomic():
+        edition = _edition_for(actor, edition_id)
+        slots = _sync(actor, edition)
+        by_enrolment = {slot.enrolment_id: slot for slot in slots}
+        if len(set(enrolment_ids)) != len(enrolment_ids):
+            message = _("Name every participant only once.")
+            raise Invalid(message, [{"field": "enrolment_ids", "message": message}])
+        if set(enrolment_ids) != set(by_enrolment):
+            message = _("Give exactly the enrolled participants of this edition, each once, in the new order.")
+            raise Invalid(message, [{"field": "enrolment_ids", "message": message}])
+        before = _order(slots)
+        if before == list(enrolment_ids):
+            return slots
+        ordered = [by_enrolment[enrolment_id] for enrolment_id in enrolment_ids]
+        _write_order(edition, ordered, [])
+        audit.record(
+            actor=actor,
+            action="presentation.reordered",
+            obj=edition,
+            before={"order": before},
+            after={"order": _order(ordered)},
+        )
+    return ordered
+
+
+def closing_date(edition: Edition):
+    """The date of the edition's closing session (the last one if there are several), or None."""
+    return (
+        Session.objects.filter(edition=edition, kind=SessionKind.CLOSING).order_by("-date").values_list("date", flat=True).first()
+    )
+
+
+def record_presentation(*, actor: Any, enrolment_id: int, presented: bool) -> PresentationSlot:
+    """Record whether the participant presented (a teacher of the edition or the programme office).
+    `True` only once the closing session's date has come (Europe/Amsterdam); `False` at any time."""
+    if not isinstance(presented, bool):
+        message = _("Choose true or false.")
+        raise Invalid(message, [{"field": "presented", "message": message}])
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_related("edition").filter(pk=enrolment_id).first()
+        if enrolment is None or not permissions.can_view_enrolment(actor, enrolment):
+            raise NotFound(_("There is no enrolment with this number."))
+        if not (permissions.is_coordinator(actor) or permissions.teaches_edition(actor, enrolment.edition)):
+            raise PermissionDenied(_("Only a teacher of this edition or the programme office can record the presentation."))
+        edition = Edition.objects.select_for_update().get(pk=enrolment.edition_id)
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        if enrolment.status != EnrolmentStatus.ENROLLED:
+            raise Conflict(_("This enrolment was cancelled; no presentation can be recorded for it."))
+        if presented:
+            day = closing_date(edition)
+            if day is None:
+                raise Conflict(_("This edition has no closing session, so no presentation can be recorded as given."))
+            if day > timezone.localdate(timezone=AMSTERDAM):
+                raise Conflict(
+                    _("The closing session has not taken place yet; a presentation can be recorded as given from its date on.")
+                )
+
+        slot = PresentationSlot.objects.select_for_update().filter(enrolment=enrolment).first()
+        if slot is None or slot.position is None:
+            _sync(actor, edition)
+            slot = PresentationSlot.objects.select_for_update().get(enrolment=enrolment)
+        before = audit.snapshot(slot, RECORD_FIELDS)
+        slot.presented = presented
+        slot.recorded_at = timezone.now()
+        slot.recorded_by = actor
+        slot.save(update_fields=["presented", "recorded_at", "recorded_by"])
+        audit.record(
+            actor=actor, action="presentation.recorded", obj=slot, before=before, after=audit.snapshot(slot, RECORD_FIELDS)
+        )
+    return slot
