@@ -25,5 +25,6 @@ urlpatterns += i18n_patterns(
     path("coordinatie/aanmeldingen/", include(inbox_urls.application_urls)),
     path("aanmelden/", include("leergang.enrolment.urls")),
     path("aanbod/", include("leergang.enrolment.offer_urls")),
+    path("literatuur/", include("leergang.learning.urls")),
     prefix_default_language=True,
 )

@@ -90,3 +90,53 @@ class PresentationSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position or '-'}: {self.enrolment_id}"
+
+
+class LiteratureKind(models.TextChoices):
+    FILE = "file", _("File")
+    LINK = "link", _("Link")
+
+
+class LiteratureItem(models.Model):
+    """Reading for a session (M11): an uploaded PDF/DOCX or a link, for enrolled participants only.
+
+    A link has a url (http or https) and no file; a file has a stored file and no url. The stored
+    file lives under settings.UPLOAD_ROOT with a random name ("literature/<hex>.pdf") and is served
+    only by the literature view after its access check.
+    """
+
+    session = models.ForeignKey("catalog.Session", on_delete=models.PROTECT, related_name="literature")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=10, choices=LiteratureKind.choices)
+    url = models.URLField(_("link"), max_length=2000, blank=True)
+    # Relative to settings.UPLOAD_ROOT; never the uploader's name.
+    file_path = models.CharField(_("stored file"), max_length=200, blank=True)
+    original_filename = models.CharField(_("original file name"), max_length=255, blank=True)
+    content_type = models.CharField(_("file type"), max_length=10, choices=PaperKind.choices, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    preparation_minutes = models.PositiveIntegerField(_("preparation time in minutes"), default=0)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    added_at = models.DateTimeField(_("added at"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["session", "order", "id"]
+        verbose_name = _("literature item")
+        verbose_name_plural = _("literature items")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LiteratureKind.values), name="literature_kind_valid"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind="link", file_path="", original_filename="", content_type="")
+                    & ~Q(url="")
+                    & (Q(url__startswith="http://") | Q(url__startswith="https://"))
+                )
+                | (Q(kind="file", url="") & ~Q(file_path="") & Q(content_type__in=PaperKind.values)),
+                name="literature_link_or_file",
+            ),
+            models.UniqueConstraint(fields=["file_path"], condition=~Q(file_path=""), name="literature_file_path_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.session_id})"

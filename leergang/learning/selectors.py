@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from leergang.accounts import permissions
-from leergang.enrolment.models import Enrolment
+from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
-from .models import PaperSubmission, PresentationSlot
+from .models import LiteratureItem, PaperSubmission, PresentationSlot
 
 
 def latest_paper(enrolment_id: int) -> PaperSubmission | None:
@@ -38,3 +38,26 @@ def visible_enrolment(user: Any, enrolment_id: int) -> Enrolment | None:
     if enrolment is None or not permissions.can_view_enrolment(user, enrolment):
         return None
     return enrolment
+
+
+def can_view_literature(user: Any, session: Any) -> bool:
+    """Who may read a session's literature (M11): the edition's enrolled participants (not cancelled),
+    its teachers and the programme office. `session.edition` should be loaded (at most two queries)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if permissions.is_coordinator(user):
+        return True
+    enrolled = Enrolment.objects.filter(
+        edition_id=session.edition_id, participant_id=user.pk, status=EnrolmentStatus.ENROLLED
+    ).exists()
+    return enrolled or permissions.teaches_edition(user, session.edition)
+
+
+def literature_item(item_id: int) -> LiteratureItem | None:
+    """One literature item with its session and edition (one query)."""
+    return LiteratureItem.objects.select_related("session__edition").filter(pk=item_id).first()
+
+
+def session_literature(session_id: int) -> list[LiteratureItem]:
+    """A session's literature in its order (one query); check can_view_literature first."""
+    return list(LiteratureItem.objects.filter(session_id=session_id).order_by("order", "id"))
