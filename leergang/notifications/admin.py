@@ -7,12 +7,24 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from leergang.core.admin import ReadOnlyAdmin
+
 from .models import JobRun, OutboxEmail, OutboxTask
 from .services import decode_attachment
 
 
+def make_due_now(queryset, status) -> int:
+    """Failed and unclaimed waiting rows become due now with a fresh count of attempts; a row a
+    worker holds a claim on (or one already done) is left alone, so nothing is sent twice."""
+    retryable = Q(status=status.FAILED) | Q(status=status.PENDING, claim_token="")
+    now = timezone.now()
+    return queryset.filter(retryable).update(
+        status=status.PENDING, attempts=0, claim_token="", next_attempt_at=now, updated_at=now
+    )
+
+
 @admin.register(OutboxEmail)
-class OutboxEmailAdmin(admin.ModelAdmin):
+class OutboxEmailAdmin(ReadOnlyAdmin):
     """Support reads the outbox; only the worker changes it, and "retry now" sends a message again."""
 
     list_display = ["created_at", "subject", "recipients", "kind", "language", "status", "attempts", "next_attempt_at", "sent_at"]
@@ -56,14 +68,7 @@ class OutboxEmailAdmin(admin.ModelAdmin):
         A message a worker is sending right now (it holds a claim) is left alone: retrying it would
         make a second copy.
         """
-        retryable = Q(status=OutboxEmail.Status.FAILED) | Q(status=OutboxEmail.Status.PENDING, claim_token="")
-        count = queryset.filter(retryable).update(
-            status=OutboxEmail.Status.PENDING,
-            attempts=0,
-            claim_token="",
-            next_attempt_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        count = make_due_now(queryset, OutboxEmail.Status)
         self.message_user(
             request,
             ngettext(
@@ -75,18 +80,9 @@ class OutboxEmailAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(OutboxTask)
-class OutboxTaskAdmin(admin.ModelAdmin):
+class OutboxTaskAdmin(ReadOnlyAdmin):
     """Support reads the tasks; only the worker changes them, and "retry now" runs a task again."""
 
     list_display = ["created_at", "name", "status", "attempts", "next_attempt_at", "done_at"]
@@ -108,14 +104,7 @@ class OutboxTaskAdmin(admin.ModelAdmin):
         A task a worker is running right now (it holds a claim) is left alone, and a task that is
         done stays done: running it again would write its e-mails twice.
         """
-        retryable = Q(status=OutboxTask.Status.FAILED) | Q(status=OutboxTask.Status.PENDING, claim_token="")
-        count = queryset.filter(retryable).update(
-            status=OutboxTask.Status.PENDING,
-            attempts=0,
-            claim_token="",
-            next_attempt_at=timezone.now(),
-            updated_at=timezone.now(),
-        )
+        count = make_due_now(queryset, OutboxTask.Status)
         self.message_user(
             request,
             ngettext(
@@ -127,23 +116,8 @@ class OutboxTaskAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(JobRun)
-class JobRunAdmin(admin.ModelAdmin):
+class JobRunAdmin(ReadOnlyAdmin):
     list_display = ["name", "last_started_at", "last_finished_at", "last_error"]
     readonly_fields = ["name", "last_started_at", "last_finished_at", "last_error"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
