@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 
 from leergang.demo.loader import load_demo
+from tests.notifications.conftest import smtp_server  # noqa: F401 - the real SMTP server fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -33,6 +34,7 @@ def browser():
         reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
         if os.environ.get("CI"):
             pytest.fail(f"{reason}; CI must run the browser suite")
+        # A laptop without Chromium may skip, saying why; CI installs it and fails above instead.
         pytest.skip(reason)
     from playwright.sync_api import sync_playwright
 

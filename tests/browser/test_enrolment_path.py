@@ -23,7 +23,6 @@ from leergang.enrolment.models import Application, Enrolment, Intake
 from leergang.invoicing.models import Invoice
 from leergang.notifications.delivery import deliver_due
 from leergang.notifications.models import OutboxEmail
-from tests.notifications.conftest import SmtpServer, free_port
 
 from .conftest import assert_no_horizontal_scroll
 from .test_registration import fill_in
@@ -34,23 +33,6 @@ AXE = Axe()
 APPLICANT = "anna.pad@example.org"
 NEW_PASSWORD = "Vertrouwen-is-goed-2027"
 CONFIRMATION = re.compile(r"/nl/aanmelden/bevestiging/\d+/[^/]+/$")
-
-
-@pytest.fixture
-def mail_server(settings):
-    """A real SMTP server (aiosmtpd) that Django's SMTP backend sends to, for this test only."""
-    server = SmtpServer(free_port())
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    yield server
-    server.stop()
 
 
 def log_in(page, site: str, language: str, email: str = content.COORDINATOR["email"], password: str = content.DEMO_PASSWORD):
@@ -69,7 +51,7 @@ def plain_text(message) -> str:
     return message.get_body(preferencelist=("plain",)).get_content()
 
 
-def test_from_registration_on_a_phone_to_the_participants_first_login(site, open_page, mail_server, settings):
+def test_from_registration_on_a_phone_to_the_participants_first_login(site, open_page, smtp_server, settings):
     # The links in the e-mails lead to this live server.
     settings.PUBLIC_BASE_URL = site
     edition = open_edition()
@@ -152,7 +134,7 @@ def test_from_registration_on_a_phone_to_the_participants_first_login(site, open
     kinds = set(OutboxEmail.objects.filter(to=[APPLICANT]).values_list("kind", flat=True))
     assert kinds == {"application_received", "intake_invitation", "decision_admitted", "invitation"}
     assert deliver_due() == 4
-    received = [m for m in mail_server.messages if m["To"] == APPLICANT]
+    received = [m for m in smtp_server.messages if m["To"] == APPLICANT]
     assert len(received) == 4
     invitation = next(m for m in received if "/wachtwoord-instellen/" in plain_text(m))
     link = re.search(r"(https?://\S+/wachtwoord-instellen/\S+/)", plain_text(invitation)).group(1)

@@ -27,6 +27,7 @@ def published() -> dict[tuple[str, str], set[datetime.date]]:
     if not CSV_PATH.exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CSV_PATH} is missing: CI must have shared/ beside the project")
+        # Only a checkout without shared/ beside it (not CI, which fails above) may skip, saying why.
         pytest.skip(f"{CSV_PATH} not found (shared/ is not beside this checkout)")
     days: dict[tuple[str, str], set[datetime.date]] = defaultdict(set)
     with CSV_PATH.open(newline="", encoding="utf-8") as handle:
