@@ -26,5 +26,6 @@ urlpatterns += i18n_patterns(
     path("aanmelden/", include("leergang.enrolment.urls")),
     path("aanbod/", include("leergang.enrolment.offer_urls")),
     path("literatuur/", include("leergang.learning.urls")),
+    path("leren/", include("leergang.learning.page_urls")),
     prefix_default_language=True,
 )

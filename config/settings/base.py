@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "leergang.scheduling",
     "leergang.enrolment",
     "leergang.learning",
+    "leergang.attendance",
     "leergang.invoicing",
     "leergang.notifications",
     "leergang.api",

@@ -194,6 +194,9 @@ class Edition(TimeStampedModel):
     staff_on_site = models.PositiveSmallIntegerField(
         _("staff on site"), default=2, help_text=_("Teachers and organisers in the room, counted for the distancing rule.")
     )
+    paper_deadline = models.DateField(
+        _("final paper deadline"), null=True, blank=True, help_text=_("The last day participants can hand in their paper.")
+    )
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -254,6 +257,10 @@ class Session(TimeStampedModel):
     delivery_mode = models.CharField(
         _("delivery mode"), max_length=10, choices=DeliveryMode.choices, default=DeliveryMode.ON_SITE
     )
+    online_url = models.URLField(
+        _("online meeting link"), max_length=500, blank=True, help_text=_("For online and hybrid sessions.")
+    )
+    goals = models.ManyToManyField(LearningGoal, blank=True, related_name="sessions", verbose_name=_("learning goals"))
     # The calendar identity survives date changes; `sequence` rises with every change.
     calendar_uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     calendar_sequence = models.PositiveIntegerField(default=0)

@@ -140,3 +140,143 @@ class LiteratureItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.session_id})"
+
+
+class StudyGroup(models.Model):
+    """A small group for case work (M12), formed at a session and kept for the sessions after it
+    until the edition's groups are reshuffled at a later session.
+
+    The grouping in force at session n is the one formed at the latest session numbered n or lower
+    (before the first grouping: the first one). Reshuffling forms a new grouping at a session; the
+    old groups stay as they were, so who was in whose group at each session remains known.
+    """
+
+    edition = models.ForeignKey("catalog.Edition", on_delete=models.PROTECT, related_name="study_groups")
+    from_session = models.ForeignKey("catalog.Session", on_delete=models.PROTECT, related_name="study_groups")
+    number = models.PositiveSmallIntegerField(_("group number"))
+    formed_at = models.DateTimeField(_("formed at"))
+    formed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["edition", "from_session__number", "number"]
+        verbose_name = _("group")
+        verbose_name_plural = _("groups")
+        constraints = [
+            models.UniqueConstraint(fields=["from_session", "number"], name="study_group_number_unique_per_session"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="study_group_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_session_id}/{self.number}"
+
+
+class StudyGroupMember(models.Model):
+    group = models.ForeignKey(StudyGroup, on_delete=models.CASCADE, related_name="members")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="group_memberships")
+    # The group's session, copied so that one grouping holds a participant once, in the database.
+    from_session = models.ForeignKey("catalog.Session", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["group", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["from_session", "enrolment"], name="study_group_member_once_per_grouping"),
+        ]
+
+
+class OwnCase(models.Model):
+    """The participant's own case or work assignment from their practice (M13), written at the start."""
+
+    enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="own_case")
+    title = models.CharField(_("title"), max_length=200)
+    question = models.TextField(_("question"))
+    context = models.TextField(_("context in your organisation"))
+    created_at = models.DateTimeField(_("written at"))
+    updated_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        verbose_name = _("own case")
+        verbose_name_plural = _("own cases")
+        constraints = [models.CheckConstraint(condition=~Q(title=""), name="own_case_has_title")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CaseEntry(models.Model):
+    """The progress of a case at one session: what was done, what was learned, the next step."""
+
+    case = models.ForeignKey(OwnCase, on_delete=models.PROTECT, related_name="entries")
+    session = models.ForeignKey("catalog.Session", on_delete=models.PROTECT, related_name="case_entries")
+    done = models.TextField(_("what I did"))
+    learned = models.TextField(_("what I learned"))
+    next_step = models.TextField(_("my next step"))
+    created_at = models.DateTimeField(_("written at"))
+    updated_at = models.DateTimeField(_("changed at"))
+
+    class Meta:
+        ordering = ["case", "session__number"]
+        verbose_name = _("case entry")
+        verbose_name_plural = _("case entries")
+        constraints = [models.UniqueConstraint(fields=["case", "session"], name="case_entry_once_per_session")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}@{self.session_id}"
+
+
+class CaseResponse(models.Model):
+    """A teacher's or group member's response to a case entry."""
+
+    entry = models.ForeignKey(CaseEntry, on_delete=models.PROTECT, related_name="responses")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("response"))
+    created_at = models.DateTimeField(_("written at"))
+
+    class Meta:
+        ordering = ["entry", "created_at", "id"]
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="case_response_has_text")]
+
+
+class TimeKind(models.TextChoices):
+    PREPARATION = "preparation", _("Preparation")
+    CASE = "case", _("Own case and paper")
+
+
+class TimeEntry(models.Model):
+    """Hours a participant logged (M16): preparation for a session, or work on their case and paper."""
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="time_entries")
+    kind = models.CharField(_("kind"), max_length=20, choices=TimeKind.choices)
+    session = models.ForeignKey("catalog.Session", null=True, blank=True, on_delete=models.PROTECT, related_name="time_entries")
+    day = models.DateField(_("date"))
+    minutes = models.PositiveIntegerField(_("minutes"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    logged_at = models.DateTimeField(_("logged at"))
+
+    class Meta:
+        ordering = ["enrolment", "-day", "-id"]
+        verbose_name = _("time entry")
+        verbose_name_plural = _("time entries")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=TimeKind.values), name="time_entry_kind_valid"),
+            models.CheckConstraint(condition=Q(minutes__gte=1, minutes__lte=24 * 60), name="time_entry_minutes_in_a_day"),
+            models.CheckConstraint(
+                condition=Q(kind="case") | Q(session__isnull=False), name="time_entry_preparation_has_session"
+            ),
+        ]
+        indexes = [models.Index(fields=["enrolment", "kind"])]
+
+
+class SessionReminder(models.Model):
+    """That the reminder for a session on a date was written to the outbox: sent once per date, so a
+    session moved after its reminder gets a new one for its new date."""
+
+    session = models.ForeignKey("catalog.Session", on_delete=models.CASCADE, related_name="reminders")
+    session_date = models.DateField()
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "session_date"], name="session_reminder_once_per_date"),
+        ]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -123,9 +123,10 @@ def check_dates(dates: list[datetime.date], schedule: rules.ScheduleRules, *, al
 
 def has_records(session: Session) -> bool:
     """Whether anything was recorded for a session (attendance, literature, ...): every relation
-    that points at a session counts, except its own parts, so later features are covered too."""
+    that points at a session counts, so later features are covered too, except what is deleted with
+    the session (its parts, reminder bookkeeping): that is the session's own, not a record."""
     for relation in session._meta.related_objects:
-        if relation.related_model is Session or relation.get_accessor_name() == "parts":
+        if relation.related_model is Session or relation.on_delete is models.CASCADE:
             continue
         if relation.one_to_many or relation.one_to_one:
             manager = getattr(session, relation.get_accessor_name(), None)

@@ -1,0 +1,38 @@
+"""Attendance per session and participant (M17): present, absent or excused."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from leergang.enrolment.models import Enrolment
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    EXCUSED = "excused", _("Excused")
+
+
+class Attendance(models.Model):
+    """One participant at one session. Excused can be recorded ahead (a participant reports their
+    absence); present and absent only once the session's date has come."""
+
+    session = models.ForeignKey("catalog.Session", on_delete=models.PROTECT, related_name="attendance")
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="attendance")
+    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["session", "enrolment"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "enrolment"], name="attendance_once_per_session"),
+            models.CheckConstraint(condition=Q(status__in=AttendanceStatus.values), name="attendance_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}/{self.enrolment_id}: {self.status}"

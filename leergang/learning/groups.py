@@ -1,0 +1,142 @@
+"""Groups for case work (M12): form or reshuffle an edition's groups at a session, and read the
+grouping in force at any session. Writes are atomic, actor explicit, audited (R8).
+
+The grouping in force at session n is the one formed at the latest session numbered n or lower;
+before the first grouping, the first grouping (so groups formed at session 2 also hold for the
+first session's case entries). Keeping the groups for a session therefore needs no action.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from leergang.catalog.models import Edition, Session
+from leergang.core import audit
+from leergang.core.errors import Invalid, NotFound, PermissionDenied
+from leergang.enrolment.models import Enrolment, EnrolmentStatus
+
+from . import grouping
+from .models import StudyGroup, StudyGroupMember
+from .permissions import can_manage_groups
+
+MIN_SIZE = 2
+MAX_SIZE = 12
+
+
+@dataclass(frozen=True)
+class Group:
+    id: int
+    number: int
+    from_session_id: int
+    enrolment_ids: tuple[int, ...]
+
+
+def _edition_for(actor: Any, edition_id: int) -> Edition:
+    edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
+    if edition is None:
+        raise NotFound(_("There is no edition with this number."))
+    if not can_manage_groups(actor, edition):
+        raise PermissionDenied(_("Only a teacher of this edition or the programme office can form its groups."))
+    return edition
+
+
+def _invalid(field: str, message) -> Invalid:
+    return Invalid(message, [{"field": field, "message": message}])
+
+
+def form_groups(*, actor: Any, edition_id: int, session_id: int, size: int) -> list[StudyGroup]:
+    """Form the edition's groups anew at a session: groups of at most `size` people that mix
+    organisations (see grouping.form_groups), from the enrolled participants. Replaces a grouping
+    formed earlier at the same session; groups of other sessions stay as they were."""
+    if isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE:
+        raise _invalid("size", _("Choose a group size from %(min)s to %(max)s.") % {"min": MIN_SIZE, "max": MAX_SIZE})
+    with transaction.atomic():
+        edition = _edition_for(actor, edition_id)
+        session = Session.objects.filter(pk=session_id, edition=edition).first()
+        if session is None:
+            raise _invalid("session", _("Choose one of this edition's sessions."))
+        enrolments = list(
+            Enrolment.objects.filter(edition=edition, status=EnrolmentStatus.ENROLLED)
+            .order_by("pk")
+            .values_list("pk", "organisation")
+        )
+        if len(enrolments) < 2:
+            raise _invalid("size", _("Groups need at least two enrolled participants."))
+        previous = list(StudyGroup.objects.filter(from_session=session).prefetch_related("members"))
+        before = [sorted(m.enrolment_id for m in group.members.all()) for group in previous]
+        StudyGroupMember.objects.filter(from_session=session).delete()
+        StudyGroup.objects.filter(from_session=session).delete()
+        # A different deal per session and per reshuffle, repeatable from the audit entry.
+        seed = session.pk * 1000 + len(previous) + StudyGroup.objects.filter(edition=edition).count()
+        dealt = grouping.form_groups(enrolments, size, seed=seed)
+        now = timezone.now()
+        created = []
+        for number, members in enumerate(dealt, start=1):
+            group = StudyGroup.objects.create(
+                edition=edition, from_session=session, number=number, formed_at=now, formed_by=actor
+            )
+            StudyGroupMember.objects.bulk_create(
+                StudyGroupMember(group=group, enrolment_id=member, from_session=session) for member in members
+            )
+            created.append(group)
+        audit.record(
+            actor=actor,
+            action="groups.formed",
+            obj=session,
+            before={"groups": before} if before else None,
+            after={"size": size, "seed": seed, "groups": [sorted(members) for members in dealt]},
+        )
+    return created
+
+
+def groupings(edition_id: int) -> dict[int, list[Group]]:
+    """Every grouping of an edition by the number of the session it was formed at (two queries)."""
+    members: dict[int, list[int]] = {}
+    for group_id, enrolment_id in StudyGroupMember.objects.filter(group__edition_id=edition_id).values_list(
+        "group_id", "enrolment_id"
+    ):
+        members.setdefault(group_id, []).append(enrolment_id)
+    result: dict[int, list[Group]] = {}
+    for group in StudyGroup.objects.filter(edition_id=edition_id).select_related("from_session"):
+        result.setdefault(group.from_session.number, []).append(
+            Group(group.pk, group.number, group.from_session_id, tuple(sorted(members.get(group.pk, []))))
+        )
+    for groups in result.values():
+        groups.sort(key=lambda g: g.number)
+    return result
+
+
+def in_force(all_groupings: dict[int, list[Group]], session_number: int) -> list[Group]:
+    """The grouping in force at a session (pure; see the module's rule)."""
+    if not all_groupings:
+        return []
+    earlier = [number for number in all_groupings if number <= session_number]
+    return all_groupings[max(earlier) if earlier else min(all_groupings)]
+
+
+def group_of(all_groupings: dict[int, list[Group]], session_number: int, enrolment_id: int) -> Group | None:
+    for group in in_force(all_groupings, session_number):
+        if enrolment_id in group.enrolment_ids:
+            return group
+    return None
+
+
+def peers_at(edition_id: int, session_number: int, enrolment_id: int) -> set[int]:
+    """The enrolments in the same group as `enrolment_id` at a session, itself excluded (two queries)."""
+    group = group_of(groupings(edition_id), session_number, enrolment_id)
+    return set(group.enrolment_ids) - {enrolment_id} if group else set()
+
+
+def ever_peers(edition_id: int, enrolment_id: int) -> set[int]:
+    """Everyone who shares or shared a group with `enrolment_id` in the edition (two queries)."""
+    result: set[int] = set()
+    for groups in groupings(edition_id).values():
+        for group in groups:
+            if enrolment_id in group.enrolment_ids:
+                result |= set(group.enrolment_ids)
+    return result - {enrolment_id}

@@ -1,0 +1,5 @@
+"""Pages under /<language>/leren/ for cases."""
+
+app_name = "cases"
+
+urlpatterns: list = []

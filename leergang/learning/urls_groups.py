@@ -1,0 +1,5 @@
+"""Pages under /<language>/leren/ for groups."""
+
+app_name = "groups"
+
+urlpatterns: list = []

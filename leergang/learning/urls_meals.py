@@ -1,0 +1,5 @@
+"""Pages under /<language>/leren/ for meals."""
+
+app_name = "meals"
+
+urlpatterns: list = []

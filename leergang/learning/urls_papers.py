@@ -1,0 +1,5 @@
+"""Pages under /<language>/leren/ for papers."""
+
+app_name = "papers"
+
+urlpatterns: list = []

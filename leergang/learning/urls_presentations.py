@@ -1,0 +1,5 @@
+"""Pages under /<language>/leren/ for presentations."""
+
+app_name = "presentations"
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Pages under /<language>/leren/ for sessions."""
+
+app_name = "learning_sessions"
+
+urlpatterns: list = []

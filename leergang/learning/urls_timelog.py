@@ -1,0 +1,5 @@
+"""Pages under /<language>/leren/ for timelog."""
+
+app_name = "timelog"
+
+urlpatterns: list = []
