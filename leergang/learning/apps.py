@@ -6,4 +6,5 @@ class LearningConfig(AppConfig):
     label = "learning"
 
     def ready(self) -> None:
-        from . import literature  # noqa: F401 - registers the outbox task handlers
+        # Register the outbox task handlers and worker jobs of learning.
+        from . import cases, literature, reminders  # noqa: F401

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("leergang.learning.urls_presentations")),
     path("", include("leergang.learning.urls_meals")),
     path("", include("leergang.learning.urls_timelog")),
+    path("", include("leergang.attendance.urls")),
 ]

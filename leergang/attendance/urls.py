@@ -1,0 +1,5 @@
+"""Attendance pages under /<language>/leren/."""
+
+app_name = "attendance"
+
+urlpatterns: list = []

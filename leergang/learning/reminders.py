@@ -1,0 +1,1 @@
+"""Session reminders a week ahead (M21) and their worker job."""
