@@ -13,6 +13,7 @@ from django.views.generic import FormView, TemplateView
 
 from leergang.catalog import selectors as catalog_selectors
 from leergang.enrolment.models import Application, ApplicationStatus, EnrolmentStatus
+from leergang.learning import dashboard as learning_dashboard
 
 from . import permissions, ratelimit, services
 from .forms import ChoosePasswordForm, EmailLoginForm, PasswordForgotForm
@@ -128,5 +129,7 @@ def dashboard(request):
         "enrolments": enrolments,
         # Active enrolments link to the private calendar feed (scheduling:participant-calendar).
         "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),
+        "cards": learning_dashboard.participant_cards(user),
+        "teaching": learning_dashboard.teacher_overview(user),
     }
     return render(request, "accounts/dashboard.html", context)

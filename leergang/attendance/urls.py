@@ -1,5 +1,11 @@
 """Attendance pages under /<language>/leren/."""
 
+from django.urls import path
+
+from . import views
+
 app_name = "attendance"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("bijeenkomst/<int:session_id>/afmelden/", views.excuse, name="excuse"),
+]

@@ -37,6 +37,15 @@ def long_date(value: datetime.date | None, with_weekday: bool = False) -> str:
     return formats.date_format(value, "l j F Y" if with_weekday else "j F Y")
 
 
+def hours(minutes: int | None) -> str:
+    """Minutes as hours the way people say them: `4`, `1,5` / `1.5`, `0,25` / `0.25` (to two decimals)."""
+    if minutes is None:
+        return ""
+    value = (Decimal(int(minutes)) / 60).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP).normalize()
+    text = f"{value:f}"
+    return text.replace(".", ",") if _language() == "nl" else text
+
+
 def clock(value: datetime.time | None) -> str:
     """`13.30` in Dutch, `13:30` in English."""
     if value is None:

@@ -8,6 +8,8 @@ first session's case entries). Keeping the groups for a session therefore needs 
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,6 +47,10 @@ def _edition_for(actor: Any, edition_id: int) -> Edition:
     return edition
 
 
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _invalid(field: str, message) -> Invalid:
     return Invalid(message, [{"field": field, "message": message}])
 
@@ -53,11 +59,12 @@ def form_groups(*, actor: Any, edition_id: int, session_id: int, size: int) -> l
     """Form the edition's groups anew at a session: groups of at most `size` people that mix
     organisations (see grouping.form_groups), from the enrolled participants. Replaces a grouping
     formed earlier at the same session; groups of other sessions stay as they were."""
-    if isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE:
-        raise _invalid("size", _("Choose a group size from %(min)s to %(max)s.") % {"min": MIN_SIZE, "max": MAX_SIZE})
     with transaction.atomic():
+        # Who may comes first: someone who may not form groups learns nothing from the other checks.
         edition = _edition_for(actor, edition_id)
-        session = Session.objects.filter(pk=session_id, edition=edition).first()
+        if isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE:
+            raise _invalid("size", _("Choose a group size from %(min)s to %(max)s.") % {"min": MIN_SIZE, "max": MAX_SIZE})
+        session = Session.objects.filter(pk=session_id, edition=edition).first() if _is_id(session_id) else None
         if session is None:
             raise _invalid("session", _("Choose one of this edition's sessions."))
         enrolments = list(
@@ -66,13 +73,14 @@ def form_groups(*, actor: Any, edition_id: int, session_id: int, size: int) -> l
             .values_list("pk", "organisation")
         )
         if len(enrolments) < 2:
-            raise _invalid("size", _("Groups need at least two enrolled participants."))
+            raise _invalid("participants", _("Groups need at least two enrolled participants."))
         previous = list(StudyGroup.objects.filter(from_session=session).prefetch_related("members"))
         before = [sorted(m.enrolment_id for m in group.members.all()) for group in previous]
         StudyGroupMember.objects.filter(from_session=session).delete()
         StudyGroup.objects.filter(from_session=session).delete()
-        # A different deal per session and per reshuffle, repeatable from the audit entry.
-        seed = session.pk * 1000 + len(previous) + StudyGroup.objects.filter(edition=edition).count()
+        # A fresh deal at every reshuffle (a seed derived from counts repeated the same deal at the
+        # second reshuffle of a session), repeatable from the seed in the audit entry.
+        seed = secrets.randbelow(2**31)
         dealt = grouping.form_groups(enrolments, size, seed=seed)
         now = timezone.now()
         created = []
@@ -97,8 +105,8 @@ def form_groups(*, actor: Any, edition_id: int, session_id: int, size: int) -> l
 def groupings(edition_id: int) -> dict[int, list[Group]]:
     """Every grouping of an edition by the number of the session it was formed at (two queries)."""
     members: dict[int, list[int]] = {}
-    for group_id, enrolment_id in StudyGroupMember.objects.filter(group__edition_id=edition_id).values_list(
-        "group_id", "enrolment_id"
+    for group_id, enrolment_id in (
+        StudyGroupMember.objects.filter(group__edition_id=edition_id).order_by().values_list("group_id", "enrolment_id")
     ):
         members.setdefault(group_id, []).append(enrolment_id)
     result: dict[int, list[Group]] = {}
@@ -111,12 +119,20 @@ def groupings(edition_id: int) -> dict[int, list[Group]]:
     return result
 
 
+def in_force_from(formed_at: Iterable[int], session_number: int) -> int | None:
+    """The number of the session whose grouping is in force at a session, given the numbers of the
+    sessions groups were formed at; None without any grouping (pure; see the module's rule)."""
+    numbers = list(formed_at)
+    if not numbers:
+        return None
+    earlier = [number for number in numbers if number <= session_number]
+    return max(earlier) if earlier else min(numbers)
+
+
 def in_force(all_groupings: dict[int, list[Group]], session_number: int) -> list[Group]:
     """The grouping in force at a session (pure; see the module's rule)."""
-    if not all_groupings:
-        return []
-    earlier = [number for number in all_groupings if number <= session_number]
-    return all_groupings[max(earlier) if earlier else min(all_groupings)]
+    number = in_force_from(all_groupings, session_number)
+    return [] if number is None else all_groupings[number]
 
 
 def group_of(all_groupings: dict[int, list[Group]], session_number: int, enrolment_id: int) -> Group | None:

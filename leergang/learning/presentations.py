@@ -7,6 +7,7 @@ enrolment, then the slot.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -183,3 +184,35 @@ def record_presentation(*, actor: Any, enrolment_id: int, presented: bool) -> Pr
             actor=actor, action="presentation.recorded", obj=slot, before=before, after=audit.snapshot(slot, RECORD_FIELDS)
         )
     return slot
+
+
+def recording_open(day: datetime.date | None, today: datetime.date | None = None) -> bool:
+    """Whether the presentations page offers recording: from the closing session's date `day` on
+    (Europe/Amsterdam); never without a closing session."""
+    return day is not None and day <= (today or timezone.localdate(timezone=AMSTERDAM))
+
+
+MOVE_UP = "up"
+MOVE_DOWN = "down"
+
+
+def move_slot(*, actor: Any, edition_id: int, enrolment_id: int, direction: str) -> list[PresentationSlot]:
+    """Move one participant a place up or down in the order (the programme office), through
+    `reorder_slots`. At the top or the bottom nothing changes."""
+    if direction not in (MOVE_UP, MOVE_DOWN):
+        message = _("Choose up or down.")
+        raise Invalid(message, [{"field": "direction", "message": message}])
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied(_("Only the programme office can change the order of the presentations."))
+    with transaction.atomic():
+        edition = _edition_for(actor, edition_id)
+        slots = _sync(actor, edition)
+        order = _order(slots)
+        if enrolment_id not in order:
+            raise NotFound(_("This participant is not in the order of presentations."))
+        index = order.index(enrolment_id)
+        other = index - 1 if direction == MOVE_UP else index + 1
+        if not 0 <= other < len(order):
+            return slots
+        order[index], order[other] = order[other], order[index]
+        return reorder_slots(actor=actor, edition_id=edition.pk, enrolment_ids=order)

@@ -1,5 +1,11 @@
-"""Pages under /<language>/leren/ for groups."""
+"""Pages under /<language>/leren/ for groups (M12)."""
+
+from django.urls import path
+
+from . import views_groups
 
 app_name = "groups"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("editie/<int:edition_id>/groepen/", views_groups.edition_page, name="edition"),
+]

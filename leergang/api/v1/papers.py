@@ -90,7 +90,9 @@ FILE_DOC = {
     openapi_extra=UPLOAD_DOC,
     summary=(
         "Upload the final paper (the participant, coordinator): multipart field `file`, PDF or DOCX by content "
-        "(415 otherwise), at most 20 MB (413); 409 after a sufficient result or for a cancelled enrolment"
+        "(415 otherwise), at most 20 MB (413); 409 after a sufficient result, for a cancelled enrolment, or for the "
+        "participant's first paper after the edition's paper deadline (a new version after an insufficient result is "
+        "still accepted; a coordinator may always upload)"
     ),
 )
 def submit(request, enrolment_id: int, file: UploadedFile | None = OPTIONAL_FILE):

@@ -22,6 +22,11 @@ def weekday_date(value):
 
 
 @register.filter
+def hours(minutes):
+    return formatting.hours(minutes)
+
+
+@register.filter
 def clock(value):
     return formatting.clock(value)
 
