@@ -76,7 +76,7 @@ def membership(session) -> dict[int, set[int]]:
 
 def session_rows(html: str) -> list[str]:
     """The rows of the "groups per session" table."""
-    table = re.search(r'<table class="data-table groups-sessions">(.*?)</table>', html, re.S).group(1)
+    table = re.search(r'<table class="data-table groups-sessions[^"]*">(.*?)</table>', html, re.S).group(1)
     return re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</tr>", table, re.S)
 
 
