@@ -4,12 +4,26 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
+from leergang.accounts import permissions
 from leergang.accounts.models import Role, User
+from leergang.attendance.models import Attendance
 from leergang.catalog.models import Edition, Programme, Session
 from leergang.demo import content
-from leergang.demo.loader import load_demo, upcoming_dates
-from leergang.enrolment.models import Enrolment
+from leergang.demo.loader import load_demo, running_dates, upcoming_dates
+from leergang.enrolment.models import Application, Enrolment
+from leergang.learning import cases, dashboard, groups, meals
+from leergang.learning.models import (
+    CaseEntry,
+    CaseResponse,
+    LiteratureItem,
+    OwnCase,
+    StudyGroup,
+    StudyGroupMember,
+    TimeEntry,
+)
+from leergang.notifications.models import OutboxEmail, OutboxTask
 from leergang.scheduling import rules
 
 SEED_DATES = [
@@ -112,3 +126,166 @@ def test_loading_twice_changes_nothing(demo):
     counts = (Programme.objects.count(), Edition.objects.count(), Session.objects.count(), User.objects.count())
     assert load_demo() is False
     assert (Programme.objects.count(), Edition.objects.count(), Session.objects.count(), User.objects.count()) == counts
+
+
+# -- the running edition ------------------------------------------------------------------------
+
+
+def running_edition() -> Edition:
+    return Edition.objects.get(programme__slug=content.SLUG, status="running")
+
+
+def user(email: str) -> User:
+    return User.objects.get(email=email)
+
+
+def enrolment_of(email: str) -> Enrolment:
+    return Enrolment.objects.get(edition=running_edition(), participant__email=email)
+
+
+def test_running_edition_has_sessions_before_and_after_today_on_the_rules(demo):
+    today = timezone.localdate()
+    edition = running_edition()
+    sessions = list(edition.sessions.order_by("number"))
+    assert [s.date for s in sessions] == running_dates(today)
+    assert sessions[0].date == edition.start_date
+    assert rules.validate([s.date for s in sessions], rules.ScheduleRules()) == []
+    assert [s.kind for s in sessions] == ["content"] * 6 + ["closing"]
+    assert sessions[1].date < today <= sessions[2].date <= today + datetime.timedelta(weeks=7)
+    assert (edition.fee, edition.capacity, edition.room) == (Decimal("2995.00"), 25, edition_2021().room)
+
+
+@pytest.mark.parametrize("year", [2026, 2027, 2028])
+def test_running_dates_put_two_sessions_behind_and_the_next_close_ahead_from_any_day(year):
+    day = datetime.date(year, 1, 1)
+    while day.year == year:
+        dates = running_dates(day)
+        assert len(dates) == 7 and rules.validate(dates, rules.ScheduleRules()) == []
+        assert dates[1] < day <= dates[2] <= day + datetime.timedelta(weeks=7), day
+        day += datetime.timedelta(days=1)
+
+
+def test_running_dates_aim_at_a_next_session_about_two_weeks_ahead():
+    # A Saturday in late November: sessions in October and November, the next one before Christmas.
+    assert running_dates(datetime.date(2026, 11, 28))[:3] == [
+        datetime.date(2026, 10, 21),
+        datetime.date(2026, 11, 18),
+        datetime.date(2026, 12, 16),
+    ]
+
+
+def test_the_demo_participants_are_enrolled_in_the_running_edition_too(demo):
+    emails = sorted(p["email"] for p in content.PARTICIPANTS)
+    running = Enrolment.objects.filter(edition=running_edition(), status="enrolled")
+    assert sorted(running.values_list("participant__email", flat=True)) == emails
+    assert sorted(Enrolment.objects.filter(edition=edition_2021()).values_list("participant__email", flat=True)) == emails
+    assert {e.organisation for e in running} == {p["organisation"] for p in content.PARTICIPANTS}
+    # Enrolled as the 2021 participants were: without an application, so no inbox shows them.
+    assert not Application.objects.exists()
+
+
+def test_the_demo_teacher_teaches_the_running_edition(demo):
+    teacher = user(content.TEACHER_USER["email"])
+    assert permissions.teaches_edition(teacher, running_edition())
+    assert running_edition() in dashboard.taught_editions(teacher)
+
+
+def test_every_content_session_works_on_one_or_two_learning_goals(demo):
+    for edition in Edition.objects.filter(programme__slug=content.SLUG):
+        for session in edition.sessions.prefetch_related("goals"):
+            goals = [goal.order + 1 for goal in session.goals.all()]
+            if session.kind == "content":
+                assert 1 <= len(goals) <= 2 and sorted(goals) == sorted(content.SESSION_GOALS[session.number])
+            else:
+                assert goals == []
+    covered = {number for numbers in content.SESSION_GOALS.values() for number in numbers}
+    assert covered == set(range(1, len(content.LEARNING_GOALS) + 1))
+
+
+def test_the_first_three_sessions_have_their_reading_as_links(demo):
+    teacher = user(content.TEACHER_USER["email"])
+    items = LiteratureItem.objects.filter(session__edition=running_edition())
+    assert sorted(items.values_list("session__number", flat=True)) == [1, 1, 2, 2, 3, 3]
+    assert all(i.kind == "link" and i.url.startswith("https://") and not i.file_path for i in items)
+    assert all(i.added_by == teacher and i.added_at < timezone.now() for i in items)
+    for number in (1, 2, 3):
+        minutes = sum(i.preparation_minutes for i in items if i.session.number == number)
+        assert minutes == running_edition().programme.preparation_hours_per_session * 60
+    assert not LiteratureItem.objects.exclude(session__edition=running_edition()).exists()
+
+
+def test_groups_of_three_were_formed_at_the_first_session(demo):
+    edition = running_edition()
+    formed = groups.groupings(edition.pk)
+    assert list(formed) == [1]
+    members = [e for group in formed[1] for e in group.enrolment_ids]
+    assert sorted(members) == sorted(edition.enrolments.values_list("pk", flat=True))
+    assert sorted(len(group.enrolment_ids) for group in formed[1]) == [2, 3]
+
+
+def test_anna_and_bram_write_their_case_and_the_teacher_responded(demo):
+    teacher = user(content.TEACHER_USER["email"])
+    for email in ("anna.jansen@example.org", "bram.devries@example.org"):
+        access = cases.case_access(teacher, enrolment_of(email).pk)
+        assert access.role == cases.STAFF and access.case.title
+        assert sorted(CaseEntry.objects.filter(case=access.case).values_list("session__number", flat=True)) == [1, 2]
+    assert OwnCase.objects.count() == 2
+    response = CaseResponse.objects.get()
+    assert response.author == teacher
+    assert response.entry.case.enrolment == enrolment_of("anna.jansen@example.org")
+    assert response.entry.session.number == 1
+    # Three entries still wait for the teacher: Anna's second and both of Bram's.
+    assert len(cases.entries_awaiting_response(teacher)) == 3
+
+
+def test_hours_are_logged_on_days_gone_by(demo):
+    entries = TimeEntry.objects.filter(enrolment__edition=running_edition())
+    assert entries.count() == len(content.TIME_LOG)
+    assert all(e.day < timezone.localdate() for e in entries)
+    assert {e.kind for e in entries} == {"preparation", "case"}
+
+
+def test_one_participant_reported_an_absence_for_the_next_session_and_nothing_else_is_recorded(demo):
+    today = timezone.localdate()
+    row = Attendance.objects.get()
+    assert row.status == "excused" and row.note
+    assert row.enrolment == enrolment_of(content.ABSENCE[0])
+    assert row.session == running_edition().sessions.filter(date__gt=today).order_by("date").first()
+    assert meals.session_headcount(row.session).meals == len(content.PARTICIPANTS) - 1
+
+
+def test_a_participant_sees_the_running_edition_come_alive_on_the_dashboard(demo):
+    (card,) = dashboard.participant_cards(user("anna.jansen@example.org"))
+    assert card.enrolment.edition == running_edition()
+    assert card.next_session.number == 3
+    assert card.case is not None and card.entries_written == 2
+    assert card.time.preparation_minutes > 0 and card.time.case_minutes > 0
+
+
+def test_loading_leaves_nothing_in_the_outbox(demo):
+    # The notices the services queued tell of things that, in the demo's story, happened weeks ago.
+    assert OutboxEmail.objects.count() == 0
+    assert OutboxTask.objects.count() == 0
+
+
+def learning_counts() -> tuple[int, ...]:
+    models = (
+        Programme, Edition, Session, User, Enrolment, Application, LiteratureItem, StudyGroup, StudyGroupMember,
+        OwnCase, CaseEntry, CaseResponse, TimeEntry, Attendance, OutboxEmail, OutboxTask,
+    )  # fmt: skip
+    return tuple(model.objects.count() for model in models)
+
+
+def test_loading_twice_changes_nothing_in_the_running_edition_either(demo):
+    counts = learning_counts()
+    assert load_demo() is False
+    assert learning_counts() == counts
+
+
+def test_the_demo_can_be_built_for_another_day(db):
+    day = datetime.date(2026, 7, 15)  # in the summer holidays: the next session only after them
+    assert load_demo(today=day) is True
+    sessions = list(running_edition().sessions.order_by("number"))
+    assert sessions[1].date < day <= sessions[2].date
+    assert Attendance.objects.get().session.date > day
+    assert TimeEntry.objects.count() == len(content.TIME_LOG)

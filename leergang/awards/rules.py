@@ -68,8 +68,11 @@ def attended_content(facts: Facts) -> int:
 
 
 def still_possible(facts: Facts) -> int:
-    """Content sessions that may still be attended: not held yet and not excused ahead."""
-    return sum(1 for s in facts.sessions if s.kind == CONTENT and not s.held and s.status != EXCUSED)
+    """Content sessions that may still count: nothing recorded for them yet (a held session whose
+    register is not filled in is not held against anyone before the outcome is final)."""
+    if facts.final:
+        return 0
+    return sum(1 for s in facts.sessions if s.kind == CONTENT and s.status is None)
 
 
 def attendance(policy: Policy, facts: Facts) -> Criterion:

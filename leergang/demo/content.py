@@ -212,3 +212,131 @@ PARTICIPANTS = [
     {"email": "dirk.smit@example.org", "first_name": "Dirk", "last_name": "Smit", "organisation": "Provincie Noord-Holland"},
     {"email": "esra.yilmaz@example.org", "first_name": "Esra", "last_name": "Yılmaz", "organisation": "GGD Hollands Noorden"},
 ]
+
+# -- The running edition: the same programme under way, to show the learning features (M11-M16) --
+
+# Learning goals per session number (numbers as the programme page shows them, from 1), the same in
+# every edition; the closing session has none of its own.
+SESSION_GOALS = {1: (1, 2), 2: (2, 4), 3: (3, 6), 4: (4, 5), 5: (1, 4), 6: (1, 4)}
+
+# Reading per session number: (title, link, preparation minutes). Two items per session add up to the
+# programme's norm of four hours of preparation per session.
+LITERATURE = {
+    1: [
+        (
+            "Mayer, Davis & Schoorman (1995) – An integrative model of organizational trust",
+            "https://doi.org/10.5465/amr.1995.9508080335",
+            90,
+        ),
+        (
+            "Van de Walle & Six (2014) – Trust and distrust as distinct concepts: why studying distrust in institutions is important",
+            "https://doi.org/10.1080/13876988.2013.785146",
+            150,
+        ),
+    ],
+    2: [
+        (
+            "Bovens (2007) – Analysing and assessing accountability: a conceptual framework",
+            "https://doi.org/10.1111/j.1468-0386.2007.00378.x",
+            120,
+        ),
+        (
+            "Das & Teng (1998) – Between trust and control: developing confidence in partner cooperation in alliances",
+            "https://doi.org/10.5465/amr.1998.926623",
+            120,
+        ),
+    ],
+    3: [
+        (
+            "Weggeman (2007) – Leidinggeven aan professionals? Niet doen! (hoofdstukken 1 tot en met 3)",
+            "https://www.example.org/literatuur/weggeman-leidinggeven-aan-professionals",
+            150,
+        ),
+        (
+            "Edmondson (1999) – Psychological safety and learning behavior in work teams",
+            "https://doi.org/10.2307/2666999",
+            90,
+        ),
+    ],
+}
+
+GROUP_SIZE = 3
+
+# The own case of two participants, with a progress entry for each session already held:
+# (title, question, context, [(done, learned, next step) per session]).
+CASES = {
+    "anna.jansen@example.org": (
+        "Minder verantwoording voor kleine buurtsubsidies",
+        "Hoe kan mijn team de verantwoordingseisen voor kleine subsidies aan buurtinitiatieven verlichten, zonder "
+        "dat de gemeenteraad het zicht op de besteding van het geld verliest?",
+        "Ik ben teamleider subsidies bij de gemeente Utrecht. Voor bedragen vanaf 500 euro vragen we een begroting, "
+        "alle facturen en een inhoudelijk verslag. Initiatiefnemers haken af, en mijn medewerkers besteden meer tijd "
+        "aan controle dan aan contact met de wijk. Na een geval van misbruik enkele jaren geleden zijn de regels "
+        "aangescherpt; de raad is daar nog steeds gevoelig voor.",
+        [
+            (
+                "Het huidige subsidieproces stap voor stap in kaart gebracht met twee medewerkers, en drie "
+                "initiatiefnemers gesproken over hoe zij de aanvraag en de verantwoording ervaren.",
+                "Vertrouwen en wantrouwen als aparte begrippen zien hielp: onze regels zijn gemaakt om de enkeling "
+                "die misbruik maakt uit te sluiten, niet voor de vele initiatiefnemers die het goed doen.",
+                "Uitzoeken welke controles wettelijk verplicht zijn en welke we zelf hebben toegevoegd, en daarover "
+                "in gesprek gaan met de afdeling Financiën.",
+            ),
+            (
+                "Met Financiën en de concerncontroller alle controles doorgelopen. Van de negen stappen zijn er drie "
+                "wettelijk verplicht; de rest is na het incident toegevoegd.",
+                "Verantwoording hoeft niet alleen achteraf en op papier. De controller staat open voor een steekproef "
+                "en een gesprek in de wijk in plaats van een map met facturen.",
+                "Een voorstel schrijven voor een proef van een half jaar in twee wijken en dat bespreken met de wethouder.",
+            ),
+        ],
+    ),
+    "bram.devries@example.org": (
+        "Ruimte en vertrouwen in de contracten voor jeugdhulp",
+        "Hoe kunnen wij als gemeente de aanbieders van jeugdhulp meer ruimte geven, zonder de grip op de kwaliteit "
+        "en de kosten te verliezen?",
+        "Als manager contractbeheer jeugdhulp bij de gemeente Zwolle ben ik verantwoordelijk voor de contracten met "
+        "ruim veertig aanbieders. We sturen op productieaantallen en declaraties. Aanbieders klagen over de "
+        "administratieve last, wij over de stijgende kosten; de verhouding is zakelijk en soms wantrouwig.",
+        [
+            (
+                "Met drie aanbieders en twee van onze contractmanagers gesproken over wat zij van elkaar verwachten "
+                "en waar het schuurt.",
+                "Het model van Mayer en anderen maakt zichtbaar dat wij vooral twijfelen aan de integriteit van "
+                "aanbieders, terwijl zij vooral twijfelen aan onze deskundigheid om hun werk te beoordelen.",
+                "Bij twee aanbieders de declaratiecontrole naast de vraag leggen wat we eigenlijk willen weten.",
+            ),
+            (
+                "Samen met één aanbieder een maand lang bijgehouden welke gegevens we opvragen en wat we ermee doen.",
+                "Controle en vertrouwen hoeven elkaar niet uit te sluiten: controle die de aanbieder redelijk vindt, "
+                "kan het vertrouwen juist versterken (Das en Teng).",
+                "Met deze aanbieder een proef voorstellen met afspraken over resultaten in plaats van controle op productie.",
+            ),
+        ],
+    ),
+}
+# The demo teacher's response to Anna's first progress entry.
+CASE_RESPONSE = (
+    "Mooi dat je begint bij de ervaring van de initiatiefnemers zelf. Vraag in het gesprek met Financiën ook naar "
+    "hun zorgen: welk risico willen zij afdekken, en kan dat met minder papier? Het artikel van Bovens over "
+    "verantwoording, voor de volgende bijeenkomst, geeft je daarvoor handvatten."
+)
+
+# Hours logged: (participant, kind, session number, days after that session (negative: before), hours,
+# note). Preparation is for that session; case work is only dated from it.
+TIME_LOG = [
+    ("anna.jansen@example.org", "preparation", 1, -6, "2,5", "Mayer, Davis & Schoorman"),
+    ("anna.jansen@example.org", "preparation", 1, -2, "1,5", "Van de Walle & Six"),
+    ("anna.jansen@example.org", "case", 1, 8, "3", "Gesprekken met initiatiefnemers"),
+    ("anna.jansen@example.org", "preparation", 2, -4, "4", ""),
+    ("bram.devries@example.org", "preparation", 1, -3, "3", ""),
+    ("bram.devries@example.org", "case", 1, 13, "2", "Gesprekken met aanbieders"),
+    ("bram.devries@example.org", "preparation", 2, -5, "2", "Bovens"),
+    ("dirk.smit@example.org", "preparation", 1, -1, "4", ""),
+]
+
+# One participant has let the programme office know ahead that they cannot come to the next session.
+ABSENCE = (
+    "chantal.bakker@example.org",
+    "Op die dag heb ik een verplichte oefening van onze crisisorganisatie.",
+)

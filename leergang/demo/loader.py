@@ -22,7 +22,7 @@ from leergang.catalog.models import (
 from leergang.enrolment.models import Enrolment
 from leergang.scheduling import rules
 
-from . import content
+from . import activity, content
 
 
 def _user(data: dict, role: str) -> User:
@@ -52,14 +52,38 @@ def _sessions(edition, dates_and_themes, teachers_by_name) -> None:
             )
 
 
+def _with_dates(dates: list[datetime.date]) -> list:
+    """The seed's sessions (kinds, themes, parts) on other dates."""
+    return [(day, kind, nl, en, parts) for day, (_old, kind, nl, en, parts) in zip(dates, content.SESSIONS_2021, strict=True)]
+
+
 def upcoming_dates(today: datetime.date) -> list[datetime.date]:
     """Seven dates under the programme's own rules, starting about two months from now."""
     return rules.plan(today + datetime.timedelta(days=56), len(content.SESSIONS_2021), rules.ScheduleRules())
 
 
+def running_dates(today: datetime.date) -> list[datetime.date]:
+    """Seven dates under the programme's own rules for the edition under way: two sessions before
+    `today` and the third as close as the rules allow to two weeks after it.
+
+    The planner is tried from a start one week further back each time, four to twenty weeks before
+    `today` (holidays stretch the gaps). Right after a school holiday the third session can only be
+    `today` itself; such a plan is taken only when there is no other.
+    """
+    candidates = []
+    for weeks in range(4, 21):
+        dates = rules.plan(today - datetime.timedelta(weeks=weeks), len(content.SESSIONS_2021), rules.ScheduleRules())
+        if dates[1] < today <= dates[2]:
+            candidates.append((dates[2] == today, abs((dates[2] - today).days - 14), dates))
+    return min(candidates)[2]
+
+
 @transaction.atomic
 def load_demo(today: datetime.date | None = None) -> bool:
-    """Create the demo programme, editions and users. Returns False when they were already there."""
+    """Create the demo programme, its three editions (completed, running, open) and the demo users, and
+    what happened so far in the running edition. Returns False when the programme was already there.
+
+    `today` (default: the local date) places the running and the upcoming edition in time."""
     coordinator = _user(content.COORDINATOR, "coordinator")
     teacher_user = _user(content.TEACHER_USER, "teacher")
     participants = [_user(p, "participant") for p in content.PARTICIPANTS]
@@ -88,13 +112,23 @@ def load_demo(today: datetime.date | None = None) -> bool:
     for data, participant in zip(content.PARTICIPANTS, participants, strict=True):
         Enrolment.objects.create(edition=first, participant=participant, organisation=data["organisation"])
 
-    dates = upcoming_dates(today or timezone.localdate())
+    today = today or timezone.localdate()
+    dates = running_dates(today)
+    running = catalog_services.create_edition(
+        actor=coordinator, programme=programme, start_date=dates[0], status=EditionStatus.RUNNING, **common
+    )
+    _sessions(running, _with_dates(dates), teachers)
+    for data, participant in zip(content.PARTICIPANTS, participants, strict=True):
+        Enrolment.objects.create(edition=running, participant=participant, organisation=data["organisation"])
+
+    dates = upcoming_dates(today)
     upcoming = catalog_services.create_edition(
         actor=coordinator, programme=programme, start_date=dates[0], status=EditionStatus.OPEN, **common
     )
-    _sessions(
-        upcoming,
-        [(day, kind, nl, en, parts) for day, (_old, kind, nl, en, parts) in zip(dates, content.SESSIONS_2021, strict=True)],
-        teachers,
-    )
+    _sessions(upcoming, _with_dates(dates), teachers)
+
+    activity.link_goals([first, running, upcoming])
+    by_email = {data["email"]: person for data, person in zip(content.PARTICIPANTS, participants, strict=True)}
+    cast = activity.Cast(teacher=teacher_user, participants=by_email)
+    activity.bring_to_life(running, cast, today)
     return True
