@@ -6,12 +6,12 @@ enrolment or edition, never per participant or entry.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
 
-from leergang.attendance.models import Attendance, AttendanceStatus
+from leergang.attendance import selectors as attendance_selectors
 from leergang.awards import rules as award_rules
 from leergang.awards import selectors as award_selectors
 from leergang.catalog.models import Edition, EditionStatus, Session
@@ -35,7 +35,6 @@ class ParticipantCard:
     paper: dict
     presentation: Any = None
     sessions_total: int = 0
-    extra: dict = field(default_factory=dict)
 
 
 def participant_cards(user: Any) -> list[ParticipantCard]:
@@ -53,10 +52,7 @@ def participant_cards(user: Any) -> list[ParticipantCard]:
         upcoming = [s for s in sessions if s.date >= today]
         next_session = upcoming[0] if upcoming else None
         reading = selectors.session_literature(next_session.pk) if next_session else []
-        excused = bool(
-            next_session
-            and Attendance.objects.filter(session=next_session, enrolment=enrolment, status=AttendanceStatus.EXCUSED).exists()
-        )
+        excused = bool(next_session and attendance_selectors.is_excused(next_session.pk, enrolment.pk))
         case = OwnCase.objects.filter(enrolment=enrolment).first()
         cards.append(
             ParticipantCard(
