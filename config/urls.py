@@ -15,6 +15,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("beheer/", admin.site.urls),
     path("kalender/", include("leergang.scheduling.urls")),
+    # Public and outside the language prefix: printed on diplomas and read by credential verifiers.
+    path("verify/", include("leergang.awards.verify_urls")),
+    path("credentials/", include("leergang.awards.credential_urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -22,10 +25,12 @@ urlpatterns += i18n_patterns(
     path("account/", include("leergang.accounts.urls")),
     path("coordinatie/", include("leergang.scheduling.page_urls")),
     path("coordinatie/edities/", include("leergang.enrolment.inbox_urls")),
+    path("coordinatie/edities/", include("leergang.awards.coordinator_urls")),
     path("coordinatie/aanmeldingen/", include(inbox_urls.application_urls)),
     path("aanmelden/", include("leergang.enrolment.urls")),
     path("aanbod/", include("leergang.enrolment.offer_urls")),
     path("literatuur/", include("leergang.learning.urls")),
     path("leren/", include("leergang.learning.page_urls")),
+    path("leren/", include("leergang.awards.participant_urls")),
     prefix_default_language=True,
 )

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "leergang.enrolment",
     "leergang.learning",
     "leergang.attendance",
+    "leergang.awards",
     "leergang.invoicing",
     "leergang.notifications",
     "leergang.api",

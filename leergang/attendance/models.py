@@ -36,3 +36,27 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session_id}/{self.enrolment_id}: {self.status}"
+
+
+class CheckInCode(models.Model):
+    """The code a teacher shows on screen (also as a QR code) so participants record themselves
+    present (M17). One per session; renewing replaces the code. It works only until `expires_at`
+    and only on the session's date."""
+
+    session = models.OneToOneField("catalog.Session", on_delete=models.CASCADE, related_name="check_in_code")
+    code = models.CharField(_("check-in code"), max_length=12)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("valid until"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("check-in code")
+        verbose_name_plural = _("check-in codes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")), name="check_in_code_expires_after_creation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id}: until {self.expires_at:%H:%M}"

@@ -13,8 +13,12 @@ from . import rules
 
 
 def policy_for(programme) -> rules.Policy:
-    """The programme's award policy (the seed's rule for every programme until programmes set their own)."""
-    return rules.Policy()
+    """The programme's award rule, as data on the programme (M18)."""
+    return rules.Policy(
+        min_content_attended=programme.award_min_content_sessions,
+        require_paper=programme.award_requires_paper,
+        require_presentation=programme.award_requires_presentation,
+    )
 
 
 def facts_for(enrolment: Enrolment) -> rules.Facts:

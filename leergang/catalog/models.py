@@ -117,6 +117,12 @@ class Programme(TimeStampedModel):
     intake_note_en = models.CharField(_("intake note (English)"), max_length=300, blank=True)
     organiser = models.CharField(_("organiser"), max_length=200, blank=True)
     lead_teachers = models.ManyToManyField(Teacher, through="ProgrammeTeacher", related_name="programmes")
+    # The award rule as data (M18); the lead teachers sign the diploma and the certificate.
+    award_min_content_sessions = models.PositiveSmallIntegerField(
+        _("content sessions to attend for the diploma"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+    award_requires_paper = models.BooleanField(_("diploma requires a sufficient final paper"), default=True)
+    award_requires_presentation = models.BooleanField(_("diploma requires the presentation"), default=True)
 
     title = translated("title")
     tagline = translated("tagline")
@@ -130,6 +136,12 @@ class Programme(TimeStampedModel):
         ordering = ["title_nl"]
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(award_min_content_sessions__gte=1, award_min_content_sessions__lte=50),
+                name="programme_award_minimum_sensible",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title_nl

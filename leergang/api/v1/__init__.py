@@ -1,6 +1,19 @@
 from ninja import NinjaAPI
 
-from . import applications, calendar, editions, errors, invoices, papers, presentations, programmes, schedules
+from . import (
+    applications,
+    attendance,
+    awards,
+    calendar,
+    editions,
+    errors,
+    invoices,
+    papers,
+    presentations,
+    programmes,
+    schedules,
+    standing,
+)
 from .parser import JSONObjectParser
 
 api = NinjaAPI(
@@ -26,3 +39,6 @@ api.add_router("", calendar.router)
 api.add_router("", invoices.router)
 api.add_router("", papers.router)
 api.add_router("", presentations.router)
+api.add_router("", attendance.router)
+api.add_router("", standing.router)
+api.add_router("", awards.router)
