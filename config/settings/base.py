@@ -174,6 +174,11 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else
 # Attempts per window before login answers 429; settings so benchmarks and fuzzing can raise them.
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "10"))
 LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "300"))
+# Wrong check-in codes a participant may try per login window before check-in answers 429 (M17).
+CHECK_IN_RATE_LIMIT = int(os.environ.get("CHECK_IN_RATE_LIMIT", "10"))
+
+# How long a session's check-in code works after the teacher shows it (M17).
+CHECK_IN_CODE_MINUTES = int(os.environ.get("CHECK_IN_CODE_MINUTES", "20"))
 
 # The distancing rule in force (M10): square metres of room per person; 0 means no rule.
 # When set, an edition meets on site only if its room holds participants and staff.
