@@ -3,13 +3,16 @@
 import datetime
 from decimal import Decimal
 
+import jwt
 import pytest
 from django.utils import timezone
 
 from leergang.accounts import permissions
 from leergang.accounts.models import Role, User
 from leergang.attendance.models import Attendance
+from leergang.awards.models import Award, SigningKey
 from leergang.catalog.models import Edition, Programme, Session
+from leergang.core.models import AuditEntry
 from leergang.demo import content
 from leergang.demo.loader import load_demo, running_dates, upcoming_dates
 from leergang.enrolment.models import Application, Enrolment
@@ -19,6 +22,8 @@ from leergang.learning.models import (
     CaseResponse,
     LiteratureItem,
     OwnCase,
+    PaperSubmission,
+    PresentationSlot,
     StudyGroup,
     StudyGroupMember,
     TimeEntry,
@@ -247,7 +252,7 @@ def test_hours_are_logged_on_days_gone_by(demo):
 
 def test_one_participant_reported_an_absence_for_the_next_session_and_nothing_else_is_recorded(demo):
     today = timezone.localdate()
-    row = Attendance.objects.get()
+    row = Attendance.objects.get(enrolment__edition=running_edition())
     assert row.status == "excused" and row.note
     assert row.enrolment == enrolment_of(content.ABSENCE[0])
     assert row.session == running_edition().sessions.filter(date__gt=today).order_by("date").first()
@@ -287,5 +292,97 @@ def test_the_demo_can_be_built_for_another_day(db):
     assert load_demo(today=day) is True
     sessions = list(running_edition().sessions.order_by("number"))
     assert sessions[1].date < day <= sessions[2].date
-    assert Attendance.objects.get().session.date > day
+    assert Attendance.objects.get(enrolment__edition=running_edition()).session.date > day
     assert TimeEntry.objects.count() == len(content.TIME_LOG)
+
+
+# -- how the 2021 edition ended: register, papers, presentations, diplomas (M17-M19) -------------
+
+
+@pytest.fixture(autouse=True)
+def upload_root(settings, tmp_path):
+    """The demo's papers are real files: each test keeps them in its own temporary directory."""
+    settings.UPLOAD_ROOT = tmp_path / "uploads"
+    return settings.UPLOAD_ROOT
+
+
+def enrolment_2021(email: str) -> Enrolment:
+    return Enrolment.objects.get(edition=edition_2021(), participant__email=email)
+
+
+def test_the_2021_register_has_every_session_most_present(demo):
+    edition = edition_2021()
+    rows = Attendance.objects.filter(session__edition=edition).select_related("session", "enrolment__participant")
+    recorded = {(row.enrolment.participant.email, row.session.number): row for row in rows}
+    emails = [p["email"] for p in content.PARTICIPANTS]
+    assert set(recorded) == {(email, number) for email in emails for number in range(1, 8)}
+    missed = {(email, number): status for email, days in content.MISSED_2021.items() for number, (status, _n) in days.items()}
+    assert missed == {
+        ("chantal.bakker@example.org", 4): "excused",
+        ("esra.yilmaz@example.org", 3): "absent",
+        ("esra.yilmaz@example.org", 5): "absent",
+    }
+    for key, row in recorded.items():
+        assert row.status == missed.get(key, "present"), key
+        assert timezone.localtime(row.recorded_at).date() == row.session.date
+    assert recorded[("chantal.bakker@example.org", 4)].recorded_by == user("chantal.bakker@example.org")
+    assert recorded[("anna.jansen@example.org", 1)].recorded_by == user(content.TEACHER_USER["email"])
+
+
+def test_every_2021_paper_was_handed_in_assessed_sufficient_and_presented(demo, upload_root):
+    closing = edition_2021().sessions.get(kind="closing")
+    teacher = user(content.TEACHER_USER["email"])
+    papers = PaperSubmission.objects.filter(enrolment__edition=edition_2021()).select_related("enrolment__participant")
+    assert sorted(p.enrolment.participant.email for p in papers) == sorted(content.PAPERS_2021)
+    for paper in papers:
+        assert (paper.result, paper.assessed_by, paper.content_type) == ("sufficient", teacher, "pdf")
+        assert paper.submitted_by == paper.enrolment.participant and paper.feedback
+        assert paper.submitted_at < paper.assessed_at < timezone.now()
+        assert timezone.localtime(paper.assessed_at).date() < closing.date
+        assert (upload_root / paper.file_path).read_bytes().startswith(b"%PDF")
+    slots = PresentationSlot.objects.filter(edition=edition_2021())
+    assert slots.count() == len(content.PARTICIPANTS) and all(slot.presented for slot in slots)
+    assert {timezone.localtime(slot.recorded_at).date() for slot in slots} == {closing.date}
+
+
+def test_the_2021_participants_hold_diplomas_and_one_a_certificate(demo):
+    closing = edition_2021().sessions.get(kind="closing")
+    awards = {a.enrolment.participant.email: a for a in Award.objects.select_related("enrolment__participant")}
+    assert {email: a.kind for email, a in awards.items()} == {
+        "anna.jansen@example.org": "diploma",
+        "bram.devries@example.org": "diploma",
+        "chantal.bakker@example.org": "diploma",
+        "dirk.smit@example.org": "diploma",
+        "esra.yilmaz@example.org": "certificate",
+    }
+    coordinator = user(content.COORDINATOR["email"])
+    for email, award in awards.items():
+        assert award.enrolment.edition == edition_2021() and not award.revoked and award.issued_by == coordinator
+        assert timezone.localtime(award.issued_at).date() == closing.date  # at the ceremony
+        assert award.snapshot["holder_name"] == user(email).get_full_name()
+        assert award.snapshot["end_date"] == "2021-10-13" and len(award.snapshot["goals"]) == 6
+        assert bytes(award.pdf).startswith(b"%PDF")
+    # The documents were made for the moment of the ceremony: the credential says so too.
+    claims = jwt.decode(awards["anna.jansen@example.org"].credential, options={"verify_signature": False})
+    assert claims["validFrom"] == "2021-10-13T16:00:00Z"
+
+
+def test_the_2021_awards_have_real_verification_pages(demo, client):
+    for award in Award.objects.all():
+        response = client.get(f"/verify/{award.code}?lang=en")
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert award.snapshot["holder_name"] in html and 'data-valid="true"' in html
+        assert ("certificate of participation is valid" in html) == (award.kind == "certificate")
+
+
+def test_loading_twice_changes_nothing_in_the_2021_history(demo):
+    from leergang.awards.models import Award
+
+    def counts():
+        models = (Attendance, PaperSubmission, PresentationSlot, Award, SigningKey, AuditEntry, OutboxEmail, OutboxTask)
+        return tuple(model.objects.count() for model in models)
+
+    before = counts()
+    assert load_demo() is False
+    assert counts() == before

@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
+from leergang.awards import selectors as award_selectors
 from leergang.catalog import selectors as catalog_selectors
+from leergang.catalog.models import EditionStatus
 from leergang.enrolment.models import Application, ApplicationStatus, EnrolmentStatus
 from leergang.learning import dashboard as learning_dashboard
 
@@ -115,13 +117,29 @@ def _with_new_applications(programmes: list) -> list:
     return programmes
 
 
+def _with_out_of_reach(programmes: list) -> list:
+    """Give every edition `out_of_reach`: how many of its participants can no longer reach the
+    diploma (the early warning, M18); counted for all running and open editions at once."""
+    editions = []
+    for programme in programmes:
+        for edition in programme.editions.all():
+            edition.programme = programme  # already loaded: the count reads its award rule
+            edition.out_of_reach = 0
+            if edition.status in (EditionStatus.OPEN, EditionStatus.RUNNING):
+                editions.append(edition)
+    counts = award_selectors.out_of_reach_by_edition(editions)
+    for edition in editions:
+        edition.out_of_reach = len(counts.get(edition.pk, []))
+    return programmes
+
+
 def dashboard(request):
     """The landing page after login: what this person can do next."""
     user = request.user
     enrolments = list(user.enrolments.select_related("edition__programme").order_by("edition__start_date"))
     programmes = catalog_selectors.programmes_with_editions(user) if permissions.is_coordinator(user) else []
     if permissions.can_manage_editions(user):
-        programmes = _with_new_applications(programmes)
+        programmes = _with_out_of_reach(_with_new_applications(programmes))
     context = {
         "is_coordinator": permissions.is_coordinator(user),
         "can_manage_editions": permissions.can_manage_editions(user),

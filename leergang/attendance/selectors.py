@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from leergang.enrolment.models import EnrolmentStatus
+from django.db.models.functions import Lower
+
+from leergang.catalog.models import Session
+from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from .models import Attendance, AttendanceStatus
 
@@ -37,3 +41,49 @@ def excused_by_session(session_ids: Iterable[int]) -> dict[int, set[int]]:
     for session_id, enrolment_id in rows:
         result.setdefault(session_id, set()).add(enrolment_id)
     return result
+
+
+@dataclass
+class RegisterRow:
+    """One participant in a session's register: their enrolment and their row, if any."""
+
+    enrolment: Enrolment
+    attendance: Attendance | None
+    error: str = ""
+
+    @property
+    def status(self) -> str:
+        return self.attendance.status if self.attendance is not None else ""
+
+    @property
+    def name(self) -> str:
+        person = self.enrolment.participant
+        return person.get_full_name() or person.email
+
+
+def register(session: Session) -> list[RegisterRow]:
+    """The session's register: every enrolled participant of the edition in name order with their
+    attendance (two queries)."""
+    enrolments = list(
+        Enrolment.objects.filter(edition_id=session.edition_id, status=EnrolmentStatus.ENROLLED)
+        .select_related("participant")
+        .order_by(Lower("participant__last_name"), Lower("participant__first_name"), "pk")
+    )
+    rows = {row.enrolment_id: row for row in Attendance.objects.filter(session=session, enrolment__in=enrolments)}
+    return [RegisterRow(enrolment, rows.get(enrolment.pk)) for enrolment in enrolments]
+
+
+def register_row(session: Session, enrolment_id: int) -> RegisterRow | None:
+    """One participant's line of the register, also for a cancelled enrolment (two queries)."""
+    enrolment = Enrolment.objects.select_related("participant").filter(pk=enrolment_id, edition_id=session.edition_id).first()
+    if enrolment is None:
+        return None
+    return RegisterRow(enrolment, attendance_for(session.pk, enrolment.pk))
+
+
+def summary(rows: Iterable[RegisterRow]) -> dict[str, int]:
+    """How many participants are present, absent, excused and not yet recorded."""
+    counts = {"present": 0, "absent": 0, "excused": 0, "unrecorded": 0}
+    for row in rows:
+        counts[row.status or "unrecorded"] += 1
+    return counts

@@ -1,5 +1,11 @@
-from django.urls import path  # noqa: F401
+"""The participant's own award page (M18, M19), under /<language>/leren/."""
+
+from django.urls import path
+
+from . import views_participant as views
 
 app_name = "my_award"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("diploma/", views.standing_page, name="standing"),
+]

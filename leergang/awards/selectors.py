@@ -1,15 +1,32 @@
-"""Where an enrolment stands toward its award: the facts from the database fed to the pure rule."""
+"""Where an enrolment stands toward its award: the facts from the database fed to the pure rule.
+
+Reads only, each with a fixed number of queries: per enrolment (`standing_for`), per edition
+(`edition_standings`) or for many editions at once (`out_of_reach_by_edition`), never a query per
+participant or session.
+"""
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from leergang.attendance.models import Attendance
-from leergang.catalog.models import SessionKind
+from leergang.catalog.models import Edition, EditionStatus, Session, SessionKind
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.learning import selectors as learning_selectors
+from leergang.learning.models import PaperSubmission, PresentationSlot
 
 from . import rules
+from .models import Award
+
+# (session id, kind, date) in session order.
+SessionRow = tuple[int, str, datetime.date]
+MISSED = (rules.ABSENT, rules.EXCUSED)
 
 
 def policy_for(programme) -> rules.Policy:
@@ -21,20 +38,305 @@ def policy_for(programme) -> rules.Policy:
     )
 
 
-def facts_for(enrolment: Enrolment) -> rules.Facts:
-    """Four queries: the sessions, the enrolment's attendance, its paper and its presentation."""
-    today = timezone.localdate()
-    statuses = dict(Attendance.objects.filter(enrolment=enrolment).values_list("session_id", "status"))
-    sessions = list(enrolment.edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+def _facts(
+    sessions: Iterable[SessionRow],
+    statuses: dict[int, str],
+    *,
+    paper: str,
+    presented: bool | None,
+    cancelled: bool,
+    today: datetime.date,
+) -> rules.Facts:
+    sessions = list(sessions)
     closing_dates = [day for _pk, kind, day in sessions if kind == SessionKind.CLOSING]
     return rules.Facts(
         sessions=tuple(rules.SessionFact(kind, day <= today, statuses.get(pk)) for pk, kind, day in sessions),
+        paper=paper,
+        presented=presented,
+        cancelled=cancelled,
+        final=bool(closing_dates) and max(closing_dates) <= today,
+    )
+
+
+def facts_for(enrolment: Enrolment) -> rules.Facts:
+    """Four queries: the sessions, the enrolment's attendance, its paper and its presentation."""
+    statuses = dict(Attendance.objects.filter(enrolment=enrolment).values_list("session_id", "status"))
+    sessions = list(enrolment.edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+    return _facts(
+        sessions,
+        statuses,
         paper=learning_selectors.paper_status(enrolment.pk)["status"],
         presented=learning_selectors.presented(enrolment.pk),
         cancelled=enrolment.status != EnrolmentStatus.ENROLLED,
-        final=bool(closing_dates) and max(closing_dates) <= today,
+        today=timezone.localdate(),
     )
 
 
 def standing(enrolment: Enrolment) -> rules.Outcome:
     return rules.evaluate(policy_for(enrolment.edition.programme), facts_for(enrolment))
+
+
+def out_of_reach(policy: rules.Policy, facts: rules.Facts, outcome: rules.Outcome | None = None) -> bool:
+    """The early warning (M18): before the outcome is final, so many content sessions were missed
+    (absent, or excused) that the diploma can no longer be reached.
+
+    Not for a cancelled enrolment, and not while the schedule itself has fewer content sessions than
+    the rule asks (an edition still being planned): that is for the programme office to fix, not
+    something a participant's absences caused. With enough sessions planned, "not reachable" can
+    only come from sessions missed, since before the final outcome the paper and the presentation
+    are always still reachable."""
+    outcome = outcome or rules.evaluate(policy, facts)
+    if facts.final or facts.cancelled or outcome.diploma_reachable:
+        return False
+    content = sum(1 for s in facts.sessions if s.kind == rules.CONTENT)
+    return content >= policy.min_content_attended
+
+
+class _Counts:
+    """Attendance counts for an object with `policy` and `facts`."""
+
+    policy: rules.Policy
+    facts: rules.Facts
+
+    @property
+    def content_sessions(self) -> int:
+        return sum(1 for s in self.facts.sessions if s.kind == rules.CONTENT)
+
+    @property
+    def attended(self) -> int:
+        return rules.attended_content(self.facts)
+
+    @property
+    def missed(self) -> int:
+        """Content sessions missed: absent, or excused (also ahead)."""
+        return sum(1 for s in self.facts.sessions if s.kind == rules.CONTENT and s.status in MISSED)
+
+    @property
+    def still_possible(self) -> int:
+        """Content sessions that may still count (nothing recorded yet), before the outcome is final."""
+        return rules.still_possible(self.facts)
+
+    @property
+    def needed(self) -> int:
+        return self.policy.min_content_attended
+
+    @property
+    def still_needed(self) -> int:
+        """Content sessions still to attend for the diploma."""
+        return max(0, self.needed - self.attended)
+
+
+@dataclass(frozen=True)
+class Reach(_Counts):
+    """An active enrolment for which the diploma is out of reach (the early warning)."""
+
+    enrolment: Enrolment
+    policy: rules.Policy
+    facts: rules.Facts
+
+
+@dataclass(frozen=True)
+class Standing(_Counts):
+    """An enrolment's standing with what the pages show next to the rule's outcome."""
+
+    enrolment: Enrolment
+    policy: rules.Policy
+    facts: rules.Facts
+    outcome: rules.Outcome
+    # The recorded attendance as (session id, status), in session order.
+    attendance: tuple[tuple[int, str], ...]
+    paper_info: dict[str, Any]  # the contract's paper object: {"status", "submitted_at"}
+    awards: tuple[Award, ...] = ()  # newest first, revoked ones too (without their PDF and credential)
+
+    @property
+    def award(self) -> Award | None:
+        """The valid (not revoked) issued award, if any."""
+        return next((award for award in self.awards if award.revoked_at is None), None)
+
+    @property
+    def revoked_awards(self) -> list[Award]:
+        return [award for award in self.awards if award.revoked_at is not None]
+
+    @property
+    def paper(self) -> str:
+        return self.facts.paper
+
+    @property
+    def presented(self) -> bool | None:
+        return self.facts.presented
+
+    @property
+    def final(self) -> bool:
+        return self.outcome.final
+
+    @property
+    def cancelled(self) -> bool:
+        return self.facts.cancelled
+
+    @property
+    def out_of_reach(self) -> bool:
+        return out_of_reach(self.policy, self.facts, self.outcome)
+
+    @property
+    def missing(self) -> list[rules.Criterion]:
+        """The diploma criteria not met yet."""
+        return [c for c in self.outcome.criteria if not c.met]
+
+
+def _awards_query():
+    # The PDF and the signed credential are large and never shown on a page: left in the database.
+    return Award.objects.defer("pdf", "credential", "snapshot").order_by("-issued_at", "-pk")
+
+
+def _standing(
+    enrolment: Enrolment,
+    policy: rules.Policy,
+    sessions: list[SessionRow],
+    statuses: dict[int, str],
+    paper_info: dict[str, Any],
+    presented: bool | None,
+    awards: Iterable[Award],
+    today: datetime.date,
+) -> Standing:
+    facts = _facts(
+        sessions,
+        statuses,
+        paper=paper_info["status"],
+        presented=presented,
+        cancelled=enrolment.status != EnrolmentStatus.ENROLLED,
+        today=today,
+    )
+    recorded = tuple((pk, statuses[pk]) for pk, _kind, _day in sessions if pk in statuses)
+    return Standing(enrolment, policy, facts, rules.evaluate(policy, facts), recorded, paper_info, tuple(awards))
+
+
+def _paper_info(paper: PaperSubmission | None) -> dict[str, Any]:
+    if paper is None:
+        return {"status": "missing", "submitted_at": None}
+    return {"status": paper.status, "submitted_at": paper.submitted_at}
+
+
+def standing_for(enrolment: Enrolment, *, today: datetime.date | None = None) -> Standing:
+    """One enrolment's standing (four queries: the sessions with the enrolment's attendance, the
+    paper, the presentation and the awards). `enrolment.edition.programme` should be loaded."""
+    today = today or timezone.localdate()
+    status = Attendance.objects.filter(session=OuterRef("pk"), enrolment_id=enrolment.pk).values("status")[:1]
+    rows = list(
+        Session.objects.filter(edition_id=enrolment.edition_id)
+        .annotate(attendance_status=Subquery(status))
+        .order_by("number")
+        .values_list("pk", "kind", "date", "attendance_status")
+    )
+    sessions = [(pk, kind, day) for pk, kind, day, _status in rows]
+    statuses = {pk: value for pk, _kind, _day, value in rows if value}
+    return _standing(
+        enrolment,
+        policy_for(enrolment.edition.programme),
+        sessions,
+        statuses,
+        _paper_info(learning_selectors.latest_paper(enrolment.pk)),
+        learning_selectors.presented(enrolment.pk),
+        _awards_query().filter(enrolment_id=enrolment.pk),
+        today,
+    )
+
+
+def edition_standings(edition: Edition, *, today: datetime.date | None = None) -> list[Standing]:
+    """The standing of every enrolled participant of the edition, in name order (six queries,
+    whatever the number of participants). `edition.programme` should be loaded."""
+    today = today or timezone.localdate()
+    active = {"enrolment__edition_id": edition.pk, "enrolment__status": EnrolmentStatus.ENROLLED}
+    sessions = list(edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+    enrolments = list(
+        Enrolment.objects.filter(edition_id=edition.pk, status=EnrolmentStatus.ENROLLED)
+        .select_related("participant")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    statuses: dict[int, dict[int, str]] = {}
+    for enrolment_id, session_id, value in Attendance.objects.filter(**active).values_list(
+        "enrolment_id", "session_id", "status"
+    ):
+        statuses.setdefault(enrolment_id, {})[session_id] = value
+    papers: dict[int, PaperSubmission] = {}
+    for paper in PaperSubmission.objects.filter(**active).order_by("enrolment_id", "-submitted_at", "-id"):
+        papers.setdefault(paper.enrolment_id, paper)
+    presented = dict(PresentationSlot.objects.filter(**active).values_list("enrolment_id", "presented"))
+    awards: dict[int, list[Award]] = {}
+    for award in _awards_query().filter(**active):
+        awards.setdefault(award.enrolment_id, []).append(award)
+    policy = policy_for(edition.programme)
+    for enrolment in enrolments:
+        enrolment.edition = edition  # already loaded: spare the templates a query per row
+    return [
+        _standing(
+            enrolment,
+            policy,
+            sessions,
+            statuses.get(enrolment.pk, {}),
+            _paper_info(papers.get(enrolment.pk)),
+            presented.get(enrolment.pk),
+            awards.get(enrolment.pk, ()),
+            today,
+        )
+        for enrolment in enrolments
+    ]
+
+
+def out_of_reach_by_edition(
+    editions: Iterable[Edition], *, today: datetime.date | None = None, exclude_noticed: bool = False
+) -> dict[int, list[Reach]]:
+    """Per edition (by id), its active enrolments for which the diploma is out of reach (the early
+    warning), with their participants and counts; editions without any are left out. Three queries for all the
+    editions together. Only attendance decides this before the outcome is final, so papers and
+    presentations are not read. `exclude_noticed` leaves out enrolments already e-mailed about it.
+    `edition.programme` should be loaded."""
+    today = today or timezone.localdate()
+    by_id = {edition.pk: edition for edition in editions}
+    if not by_id:
+        return {}
+    sessions: dict[int, list[SessionRow]] = {}
+    for edition_id, pk, kind, day in (
+        Session.objects.filter(edition_id__in=by_id)
+        .order_by("edition_id", "number")
+        .values_list("edition_id", "pk", "kind", "date")
+    ):
+        sessions.setdefault(edition_id, []).append((pk, kind, day))
+    enrolments = Enrolment.objects.filter(edition_id__in=by_id, status=EnrolmentStatus.ENROLLED).select_related("participant")
+    if exclude_noticed:
+        enrolments = enrolments.filter(out_of_reach_notice__isnull=True)
+    enrolments = list(enrolments.order_by("edition_id", "participant__last_name", "participant__first_name", "pk"))
+    statuses: dict[int, dict[int, str]] = {}
+    for enrolment_id, session_id, value in Attendance.objects.filter(
+        enrolment__edition_id__in=by_id, enrolment__status=EnrolmentStatus.ENROLLED
+    ).values_list("enrolment_id", "session_id", "status"):
+        statuses.setdefault(enrolment_id, {})[session_id] = value
+    result: dict[int, list[Reach]] = {}
+    for enrolment in enrolments:
+        edition = by_id[enrolment.edition_id]
+        policy = policy_for(edition.programme)
+        facts = _facts(
+            sessions.get(edition.pk, []),
+            statuses.get(enrolment.pk, {}),
+            paper="missing",
+            presented=None,
+            cancelled=False,
+            today=today,
+        )
+        if out_of_reach(policy, facts):
+            enrolment.edition = edition
+            result.setdefault(edition.pk, []).append(Reach(enrolment, policy, facts))
+    return result
+
+
+def participant_standings(user: Any, *, today: datetime.date | None = None) -> list[Standing]:
+    """The standing of each of the user's enrolments in editions that are not drafts, the most
+    recent edition first (one query, then four per enrolment)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    enrolments = (
+        Enrolment.objects.filter(participant_id=user.pk)
+        .exclude(edition__status=EditionStatus.DRAFT)
+        .select_related("edition__programme")
+        .order_by("-edition__start_date", "-pk")
+    )
+    return [standing_for(enrolment, today=today) for enrolment in enrolments]

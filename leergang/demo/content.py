@@ -340,3 +340,43 @@ ABSENCE = (
     "chantal.bakker@example.org",
     "Op die dag heb ik een verplichte oefening van onze crisisorganisatie.",
 )
+
+# -- The completed 2021 edition: how it ended (M17-M19) --
+
+# Content sessions (by number) each 2021 participant missed; everyone else was present at every
+# session. Chantal let the office know ahead (excused) and still reached the diploma; Esra missed two
+# and receives a certificate of participation instead.
+MISSED_2021 = {
+    "chantal.bakker@example.org": {4: ("excused", "Verplichte oefening van de crisisorganisatie.")},
+    "esra.yilmaz@example.org": {3: ("absent", ""), 5: ("absent", "")},
+}
+
+# Each 2021 participant's final paper: (file name, title, the teacher's feedback). All were assessed
+# sufficient and presented at the closing session.
+PAPERS_2021 = {
+    "anna.jansen@example.org": (
+        "Eindopdracht Anna Jansen - buurtsubsidies.pdf",
+        "Vertrouwen in de wijk: minder verantwoording voor kleine buurtsubsidies",
+        "Een helder advies dat de raad serieus zal nemen; de proef in twee wijken is goed onderbouwd.",
+    ),
+    "bram.devries@example.org": (
+        "Eindopdracht Bram de Vries.pdf",
+        "Sturen op resultaat in de jeugdhulp: een proef met vertrouwen",
+        "Sterk hoe u de literatuur over controle en vertrouwen verbindt met de contractpraktijk.",
+    ),
+    "chantal.bakker@example.org": (
+        "Eindopdracht Chantal Bakker.pdf",
+        "Vertrouwen in de keten van crisisbeheersing",
+        "Mooie reflectie op uw eigen rol in de crisisorganisatie.",
+    ),
+    "dirk.smit@example.org": (
+        "Eindopdracht Dirk Smit.pdf",
+        "Ruimte voor professionals in het provinciale vergunningverleningsproces",
+        "Een goed uitgewerkt plan; let bij de invoering op de politiek-bestuurlijke kant.",
+    ),
+    "esra.yilmaz@example.org": (
+        "Eindopdracht Esra Yilmaz.pdf",
+        "Vertrouwen tussen GGD en gemeenten in de jeugdgezondheidszorg",
+        "Een scherpe analyse van de verhouding met de gemeenten.",
+    ),
+}

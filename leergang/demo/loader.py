@@ -22,7 +22,7 @@ from leergang.catalog.models import (
 from leergang.enrolment.models import Enrolment
 from leergang.scheduling import rules
 
-from . import activity, content
+from . import activity, content, history
 
 
 def _user(data: dict, role: str) -> User:
@@ -80,8 +80,9 @@ def running_dates(today: datetime.date) -> list[datetime.date]:
 
 @transaction.atomic
 def load_demo(today: datetime.date | None = None) -> bool:
-    """Create the demo programme, its three editions (completed, running, open) and the demo users, and
-    what happened so far in the running edition. Returns False when the programme was already there.
+    """Create the demo programme, its three editions (completed, running, open) and the demo users,
+    what happened so far in the running edition and how the completed one ended (its register,
+    papers, presentations and diplomas). Returns False when the programme was already there.
 
     `today` (default: the local date) places the running and the upcoming edition in time."""
     coordinator = _user(content.COORDINATOR, "coordinator")
@@ -131,4 +132,5 @@ def load_demo(today: datetime.date | None = None) -> bool:
     by_email = {data["email"]: person for data, person in zip(content.PARTICIPANTS, participants, strict=True)}
     cast = activity.Cast(teacher=teacher_user, participants=by_email)
     activity.bring_to_life(running, cast, today)
+    history.complete(first, cast, coordinator)
     return True

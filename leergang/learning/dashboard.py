@@ -33,6 +33,7 @@ class ParticipantCard:
     time: Any
     standing: award_rules.Outcome
     paper: dict
+    out_of_reach: bool = False  # the early warning: too many sessions missed for the diploma
     presentation: Any = None
     sessions_total: int = 0
 
@@ -48,6 +49,7 @@ def participant_cards(user: Any) -> list[ParticipantCard]:
     today = timezone.localdate()
     cards = []
     for enrolment in enrolments:
+        standing = award_selectors.standing_for(enrolment)
         sessions = list(enrolment.edition.sessions.order_by("number"))
         upcoming = [s for s in sessions if s.date >= today]
         next_session = upcoming[0] if upcoming else None
@@ -64,8 +66,9 @@ def participant_cards(user: Any) -> list[ParticipantCard]:
                 case=case,
                 entries_written=case.entries.count() if case else 0,
                 time=timelog.time_summary(enrolment),
-                standing=award_selectors.standing(enrolment),
-                paper=selectors.paper_status(enrolment.pk),
+                standing=standing.outcome,
+                paper=standing.paper_info,
+                out_of_reach=standing.out_of_reach,
                 presentation=selectors.presentation_for(enrolment.pk),
                 sessions_total=len(sessions),
             )

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -76,6 +77,7 @@ def _session_context(request: HttpRequest, session: Session, form: LiteratureFor
         "can_change": staff,
         "enrolment": enrolment,
         "group_names": group_names,
+        "held_today": session.date == timezone.localdate(),  # participants check in on the day (M17)
         "form": form if form is not None else (LiteratureForm() if staff else None),
     }
 
@@ -152,5 +154,6 @@ def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
         "staff": staff,
         "enrolment": enrolment,
         "participants": edition.enrolments.filter(status="enrolled").count() if staff else None,
+        "today": timezone.localdate(),  # participants check in on the day (M17)
     }
     return render(request, "learning/edition.html", context)

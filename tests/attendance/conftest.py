@@ -51,3 +51,19 @@ def other_teacher(db):
     user = factories.TeacherUserFactory(email="other-teacher@example.org")
     ProgrammeTeacher.objects.create(programme=other.programme, teacher=factories.TeacherFactory(user=user))
     return user
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The check-in limit counts in the cache per person; ids are reused between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def outsider(db):
+    """A participant of another edition."""
+    return factories.EnrolmentFactory(participant=factories.UserFactory(email="outsider@example.org")).participant

@@ -9,11 +9,12 @@ from ninja import Router
 from ninja.responses import Status
 
 from leergang.accounts import permissions
+from leergang.awards import selectors as award_selectors
 from leergang.catalog.models import Edition
+from leergang.core.csvsafe import neutralise
 from leergang.core.errors import NotFound
 from leergang.enrolment import selectors, services
 from leergang.enrolment.models import Application, Enrolment
-from leergang.learning.selectors import paper_status, presented
 
 from .auth import ANONYMOUS_ALLOWED, bearer, coordinator_bearer, optional_bearer
 from .enrolment_schemas import (
@@ -30,6 +31,7 @@ from .enrolment_schemas import (
     IntakeOut,
 )
 from .schemas import ErrorOut
+from .standing import award_out
 
 router = Router(tags=["enrolment"])
 
@@ -214,10 +216,11 @@ def _visible_enrolment(user, enrolment_id: int) -> Enrolment:
     "/enrolments/{enrolment_id}",
     response={200: EnrolmentOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=bearer,
-    summary="An enrolment (coordinator, the edition's teachers, the participant)",
+    summary="An enrolment with its attendance, paper, presentation and award (coordinator, the edition's teachers, the participant)",
 )
 def get_enrolment(request, enrolment_id: int):
     enrolment = _visible_enrolment(request.user, enrolment_id)
+    standing = award_selectors.standing_for(enrolment)
     return {
         "id": enrolment.pk,
         "edition": enrolment.edition_id,
@@ -226,10 +229,10 @@ def get_enrolment(request, enrolment_id: int):
         "status": enrolment.status,
         "invoice_number": _invoice_number(enrolment),
         "credit_note_number": _invoice_number(enrolment, "credit_note"),
-        # Attendance, the paper and the presentation are recorded from later features on.
-        "attendance": [],
-        "paper": paper_status(enrolment.pk),
-        "presented": presented(enrolment.pk),
+        "attendance": [{"session": session_id, "status": status} for session_id, status in standing.attendance],
+        "paper": standing.paper_info,
+        "presented": standing.presented,
+        "award": award_out(standing),
     }
 
 
@@ -272,20 +275,15 @@ def participants_csv(request, edition_id: int):
         writer.writerow(
             [
                 enrolment.pk,
-                _safe(enrolment.participant.first_name),
-                _safe(enrolment.participant.last_name),
-                _safe(enrolment.participant.email),
-                _safe(enrolment.organisation),
+                neutralise(enrolment.participant.first_name),
+                neutralise(enrolment.participant.last_name),
+                neutralise(enrolment.participant.email),
+                neutralise(enrolment.organisation),
                 enrolment.status,
                 _invoice_number(enrolment) or "",
-                _safe(application.dietary_requirements if application else ""),
+                neutralise(application.dietary_requirements if application else ""),
             ]
         )
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="participants-edition-{edition.pk}.csv"'
     return response
-
-
-def _safe(value: str) -> str:
-    """Spreadsheet programs run cells starting with = + - @ as formulas: neutralise them."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value

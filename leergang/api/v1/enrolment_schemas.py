@@ -147,6 +147,40 @@ class PaperOut(Schema):
     submitted_at: datetime.datetime | None
 
 
+class AttendanceRowOut(Schema):
+    session: int = Field(description="The session's id.")
+    status: Literal["present", "absent", "excused"]
+
+
+class CriterionOut(Schema):
+    criterion: Literal["attendance", "paper", "presentation"]
+    met: bool
+    detail: str = Field(description="Where the participant stands on this criterion, in the request's language.")
+
+
+class IssuedAwardOut(Schema):
+    code: str
+    kind: Literal["diploma", "certificate"]
+    issued_at: datetime.datetime
+    verify_url: str
+    pdf_url: str
+    credential_url: str
+
+
+class AwardStandingOut(Schema):
+    award: Literal["diploma", "certificate", "none"] = Field(
+        description="What the participant earns: the final award once `final`, before that the current standing."
+    )
+    final: bool = Field(description="True once the closing session's date has come.")
+    criteria: list[CriterionOut] = Field(description="The programme's diploma criteria, each met or not.")
+    diploma_reachable: bool = Field(description="Whether every diploma criterion is met or can still be met.")
+    out_of_reach: bool = Field(
+        description="The early warning: before the outcome is final, so many content sessions were missed that the "
+        "diploma can no longer be reached."
+    )
+    issued: IssuedAwardOut | None = Field(description="The valid (not revoked) issued diploma or certificate, if any.")
+
+
 class EnrolmentOut(Schema):
     id: int
     edition: int
@@ -155,9 +189,10 @@ class EnrolmentOut(Schema):
     status: Literal["enrolled", "cancelled"]
     invoice_number: str | None
     credit_note_number: str | None
-    attendance: list[dict]
+    attendance: list[AttendanceRowOut] = Field(description="The recorded attendance, in session order.")
     paper: PaperOut
     presented: bool | None
+    award: AwardStandingOut = Field(description="As GET /enrolments/{id}/award.")
 
 
 class CancelIn(Schema):

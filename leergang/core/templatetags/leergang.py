@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 
 from leergang.core import formatting
@@ -39,7 +40,16 @@ def switch_language_url(context, language_code):
     request = context.get("request")
     if request is None:
         return f"/{language_code}/"
-    return translate_url(request.get_full_path(), language_code)
+    prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
+    if request.path.startswith(prefixes):
+        return translate_url(request.get_full_path(), language_code)
+    # Public pages outside the language prefix (/verify/<code>, printed on diplomas) take ?lang=;
+    # Dutch is their default, so it needs no parameter.
+    query = request.GET.copy()
+    query.pop("lang", None)
+    if language_code != settings.LANGUAGE_CODE:
+        query["lang"] = language_code
+    return f"{request.path}?{query.urlencode()}" if query else request.path
 
 
 @register.filter

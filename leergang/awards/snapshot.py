@@ -1,0 +1,100 @@
+"""What an award's documents say, frozen at issue (the snapshot).
+
+An edition's programme, learning goals, lead teachers and session dates are the same for all its
+participants, so they are read once (`EditionDocument.load`, three queries) and copied into each
+award's snapshot; issuing a whole edition reads them once for all.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from leergang.catalog.models import Edition, LearningGoal, ProgrammeTeacher, SessionKind
+from leergang.enrolment.models import Enrolment
+
+# The snapshot's keys, exactly; the PDF, the credential and the verification page read only these.
+KEYS = (
+    "holder_name",
+    "holder_email",
+    "programme",
+    "programme_slug",
+    "organiser",
+    "start_date",
+    "end_date",
+    "goals",
+    "signatories",
+    "kind",
+    "edition_id",
+)
+
+
+def both(nl: str, en: str) -> dict[str, str]:
+    """A text in both content languages; one written only in Dutch is Dutch in English too."""
+    return {"nl": nl or en or "", "en": en or nl or ""}
+
+
+def holder_name(person: Any) -> str:
+    return person.get_full_name() or person.email
+
+
+@dataclass(frozen=True)
+class EditionDocument:
+    """Everything an award of this edition shares with the others, as the snapshot stores it."""
+
+    edition: Edition
+    sessions: tuple[tuple[int, str, datetime.date], ...]  # (pk, kind, date) in number order
+    goals: tuple[dict[str, str], ...]
+    signatories: tuple[dict[str, str], ...]
+
+    @classmethod
+    def load(cls, edition: Edition) -> EditionDocument:
+        """Three queries; `edition.programme` should be loaded already."""
+        sessions = tuple(edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+        goals = tuple(
+            both(nl, en)
+            for nl, en in LearningGoal.objects.filter(programme_id=edition.programme_id)
+            .order_by("order", "id")
+            .values_list("text_nl", "text_en")
+        )
+        signatories = tuple(
+            {"name": name, "position_nl": position_nl or position_en, "position_en": position_en or position_nl}
+            for name, position_nl, position_en in ProgrammeTeacher.objects.filter(programme_id=edition.programme_id)
+            .order_by("order", "id")
+            .values_list("teacher__name", "teacher__position_nl", "teacher__position_en")
+        )
+        return cls(edition=edition, sessions=sessions, goals=goals, signatories=signatories)
+
+    @property
+    def start_date(self) -> datetime.date:
+        return min((day for _pk, _kind, day in self.sessions), default=self.edition.start_date)
+
+    @property
+    def end_date(self) -> datetime.date:
+        return max((day for _pk, _kind, day in self.sessions), default=self.edition.start_date)
+
+    def final(self, today: datetime.date) -> bool:
+        """Whether the closing session's date has come, as `selectors.facts_for` judges it."""
+        closing = [day for _pk, kind, day in self.sessions if kind == SessionKind.CLOSING]
+        return bool(closing) and max(closing) <= today
+
+    def snapshot(self, enrolment: Enrolment, kind: str) -> dict[str, Any]:
+        """The award's frozen data; `enrolment.participant` should be loaded."""
+        programme = self.edition.programme
+        person = enrolment.participant
+        return {
+            "holder_name": holder_name(person),
+            "holder_email": person.email,
+            "programme": both(programme.title_nl, programme.title_en),
+            "programme_slug": programme.slug,
+            "organiser": programme.organiser or settings.INVOICE_ISSUER_NAME,
+            "start_date": self.start_date.isoformat(),
+            "end_date": self.end_date.isoformat(),
+            "goals": [dict(goal) for goal in self.goals],
+            "signatories": [dict(signatory) for signatory in self.signatories],
+            "kind": kind,
+            "edition_id": self.edition.pk,
+        }
