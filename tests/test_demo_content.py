@@ -250,13 +250,23 @@ def test_hours_are_logged_on_days_gone_by(demo):
     assert {e.kind for e in entries} == {"preparation", "case"}
 
 
-def test_one_participant_reported_an_absence_for_the_next_session_and_nothing_else_is_recorded(demo):
+def test_one_participant_reported_an_absence_for_the_next_session_and_nothing_else_ahead(demo):
     today = timezone.localdate()
-    row = Attendance.objects.get(enrolment__edition=running_edition())
+    row = Attendance.objects.get(enrolment__edition=running_edition(), session__date__gt=today)
     assert row.status == "excused" and row.note
     assert row.enrolment == enrolment_of(content.ABSENCE[0])
     assert row.session == running_edition().sessions.filter(date__gt=today).order_by("date").first()
     assert meals.session_headcount(row.session).meals == len(content.PARTICIPANTS) - 1
+
+
+def test_the_teacher_kept_the_register_of_the_sessions_held(demo):
+    today = timezone.localdate()
+    held = list(running_edition().sessions.filter(date__lte=today).order_by("number"))
+    rows = Attendance.objects.filter(session__in=held).select_related("session", "enrolment__participant")
+    assert len(rows) == len(held) * len(content.PARTICIPANTS)
+    absent = {(row.session.number, row.enrolment.participant.email) for row in rows if row.status != "present"}
+    assert absent == {content.REGISTER_ABSENT}
+    assert {row.recorded_by.email for row in rows} == {"docent@example.org"}
 
 
 def test_a_participant_sees_the_running_edition_come_alive_on_the_dashboard(demo):
@@ -292,7 +302,7 @@ def test_the_demo_can_be_built_for_another_day(db):
     assert load_demo(today=day) is True
     sessions = list(running_edition().sessions.order_by("number"))
     assert sessions[1].date < day <= sessions[2].date
-    assert Attendance.objects.get(enrolment__edition=running_edition()).session.date > day
+    assert Attendance.objects.get(enrolment__edition=running_edition(), session__date__gt=day).session.date > day
     assert TimeEntry.objects.count() == len(content.TIME_LOG)
 
 

@@ -112,6 +112,19 @@ def presentation(facts: Facts) -> Criterion:
     return Criterion(PRESENTATION, False, not (facts.cancelled or facts.final), detail)
 
 
+def prospect(facts: Facts, outcome: Outcome) -> str:
+    """What the participant is on course for: once final, the outcome; before that the diploma
+    while it can still be reached, else a certificate while a content session can still count (a
+    participant at the start, with nothing recorded yet, is on course for the diploma, not "none")."""
+    if outcome.final or facts.cancelled:
+        return outcome.award
+    if outcome.diploma_reachable:
+        return DIPLOMA
+    if attended_content(facts) or still_possible(facts):
+        return CERTIFICATE
+    return NONE
+
+
 def evaluate(policy: Policy, facts: Facts) -> Outcome:
     """The award and every criterion of the policy (messages in the active language)."""
     criteria = [attendance(policy, facts)]

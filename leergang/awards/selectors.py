@@ -178,6 +178,10 @@ class Standing(_Counts):
         return out_of_reach(self.policy, self.facts, self.outcome)
 
     @property
+    def prospect(self) -> str:
+        return rules.prospect(self.facts, self.outcome)
+
+    @property
     def missing(self) -> list[rules.Criterion]:
         """The diploma criteria not met yet."""
         return [c for c in self.outcome.criteria if not c.met]

@@ -42,6 +42,7 @@ REASON_MAX = 500
 # is settled by the unique constraints; the award is then made again with fresh ones.
 ATTEMPTS = 5
 EMAIL_TEMPLATE = "award_issued"
+REVOKED_TEMPLATE = "award_revoked"
 
 ENROLMENT_NOT_FOUND = _("There is no enrolment with this number.")
 EDITION_NOT_FOUND = _("There is no edition with this number.")
@@ -200,14 +201,15 @@ def _audit_issued(actor: Any, award: Award) -> None:
     audit.record(actor=actor, action="award.issued", obj=award, before=None, after=audit.snapshot(award, ISSUE_FIELDS))
 
 
-def _email(award: Award) -> OutboxEmail:
-    """The holder's e-mail (unsaved), in their language, with the document attached."""
+def _email(award: Award, template: str = EMAIL_TEMPLATE) -> OutboxEmail:
+    """The holder's e-mail (unsaved), in their language: on issue with the document attached."""
     person = award.enrolment.participant
     language = person.preferred_language or "nl"
     snap = award.snapshot
+    issued = template == EMAIL_TEMPLATE
     return outbox.build_templated_email(
         to=person.email,
-        template=EMAIL_TEMPLATE,
+        template=template,
         context={
             "person": person,
             "award": award,
@@ -215,12 +217,13 @@ def _email(award: Award) -> OutboxEmail:
             "holder_name": snap["holder_name"],
             "programme": snap["programme"].get(language) or snap["programme"].get("nl", ""),
             "code": award.code,
+            "reason": award.revoked_reason,
             "verify_url": pdf.verify_url(award.code) + ("?lang=en" if language == "en" else ""),
             "award_page_url": f"{settings.PUBLIC_BASE_URL}/{language}/leren/diploma/",
         },
         language=language,
-        attachments=[(pdf.filename(award), bytes(award.pdf), "application/pdf")],
-        kind=EMAIL_TEMPLATE,
+        attachments=[(pdf.filename(award), bytes(award.pdf), "application/pdf")] if issued else [],
+        kind=template,
         related=award,
     )
 
@@ -305,4 +308,5 @@ def revoke_award(*, actor: Any, code: str, reason: str) -> Award:
     award.revoked_reason = text
     award.save(update_fields=REVOKE_FIELDS)
     audit.record(actor=actor, action="award.revoked", obj=award, before=before, after=audit.snapshot(award, REVOKE_FIELDS))
+    _email(award, REVOKED_TEMPLATE).save()  # the holder hears it from us, not from an employer
     return award

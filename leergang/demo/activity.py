@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from leergang.accounts.models import User
+from leergang.attendance import register
 from leergang.attendance import services as attendance
+from leergang.attendance.models import Attendance
 from leergang.catalog.models import Edition, LearningGoal, Session
 from leergang.enrolment.models import Enrolment
 from leergang.learning import cases, groups, literature, timelog
@@ -109,6 +111,19 @@ def _hours(sessions: dict[int, Session], cast: Cast, enrolments: dict[str, Enrol
         TimeEntry.objects.filter(pk=entry.pk).update(logged_at=_moment(day, 21))
 
 
+def _register(sessions: dict[int, Session], cast: Cast, enrolments: dict[str, Enrolment], today: datetime.date) -> None:
+    """The teacher's register of the sessions held: everyone present, one absence at the second."""
+    for session in sessions.values():
+        if session.date > today:
+            continue
+        for email, enrolment in enrolments.items():
+            status = "absent" if (session.number, email) == content.REGISTER_ABSENT else "present"
+            register.record_attendance(
+                actor=cast.teacher, session_id=session.pk, enrolment_id=enrolment.pk, status=status, today=today
+            )
+        Attendance.objects.filter(session=session).update(recorded_at=_moment(session.date, 14))
+
+
 def _drop_notices(item_ids: list[int], response_ids: list[int]) -> None:
     """Drop the notices the services above queued, before they were ever committed.
 
@@ -134,6 +149,7 @@ def bring_to_life(edition: Edition, cast: Cast, today: datetime.date) -> None:
     StudyGroup.objects.filter(edition=edition).update(formed_at=_moment(sessions[1].date, 15))
     response_ids = _cases(sessions, cast, enrolments)
     _hours(sessions, cast, enrolments)
+    _register(sessions, cast, enrolments, today)
     email, note = content.ABSENCE
     next_session = min((s for s in sessions.values() if s.date > today), key=lambda s: s.date)
     attendance.report_absence(

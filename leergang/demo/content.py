@@ -340,6 +340,8 @@ ABSENCE = (
     "chantal.bakker@example.org",
     "Op die dag heb ik een verplichte oefening van onze crisisorganisatie.",
 )
+# The running edition's register: who was absent at which held session (everyone else present).
+REGISTER_ABSENT = (2, "dirk.smit@example.org")
 
 # -- The completed 2021 edition: how it ended (M17-M19) --
 

@@ -34,6 +34,7 @@ class ParticipantCard:
     standing: award_rules.Outcome
     paper: dict
     out_of_reach: bool = False  # the early warning: too many sessions missed for the diploma
+    prospect: str = award_rules.NONE  # what the participant is on course for
     presentation: Any = None
     sessions_total: int = 0
 
@@ -69,6 +70,7 @@ def participant_cards(user: Any) -> list[ParticipantCard]:
                 standing=standing.outcome,
                 paper=standing.paper_info,
                 out_of_reach=standing.out_of_reach,
+                prospect=standing.prospect,
                 presentation=selectors.presentation_for(enrolment.pk),
                 sessions_total=len(sessions),
             )

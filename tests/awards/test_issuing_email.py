@@ -61,3 +61,31 @@ def test_a_certificate_e_mail_in_dutch_by_default(coordinator):
     assert "/nl/leren/diploma/" in email.body and f"/verify/{award.code}" in email.body
     [attachment] = email.attachments
     assert attachment["filename"].endswith(f"-{award.code}.pdf")
+
+
+def test_the_holder_is_told_when_their_award_is_revoked_and_why(request, coordinator):
+    smtp = request.getfixturevalue("smtp_server")
+    edition = finished_edition()
+    enrolment = participant_in(edition, "ben@example.org", "Ben", "Smith", language="en")
+    award = services.issue_award(actor=coordinator, enrolment_id=enrolment.pk, kind="diploma")
+    worker_round()
+    services.revoke_award(actor=coordinator, code=award.code, reason="Issued to the wrong person")
+    worker_round()
+
+    issued, revoked = smtp.messages
+    assert revoked["To"] == "ben@example.org" and revoked["Content-Language"] == "en"
+    assert revoked["Subject"] == "Your diploma of Leading from trust has been revoked"
+    text = body(revoked)
+    assert f"The programme office has revoked the document with code {award.code}." in text
+    assert "Reason: Issued to the wrong person" in text
+    assert f"{settings.PUBLIC_BASE_URL}/verify/{award.code}?lang=en" in text
+    assert not list(revoked.iter_attachments())  # the revoked document is not sent again
+
+
+def test_a_refused_revocation_sends_nothing(coordinator):
+    edition = finished_edition()
+    enrolment = participant_in(edition, "anna@example.org", "Anna", "Jansen")
+    award = services.issue_award(actor=coordinator, enrolment_id=enrolment.pk, kind="diploma")
+    with pytest.raises(services.Invalid):
+        services.revoke_award(actor=coordinator, code=award.code, reason="  ")
+    assert not OutboxEmail.objects.filter(kind="award_revoked").exists()

@@ -243,3 +243,23 @@ def test_the_latest_paper_on_database_rows(stored, papers, met):
 
 def test_a_cancelled_enrolment_on_database_rows_gets_nothing(stored):
     assert standing_of(stored([PRESENT] * 6, status="cancelled")).award == rules.NONE
+
+
+@pytest.mark.parametrize(
+    ("statuses", "final", "paper", "presented", "cancelled", "expected"),
+    [
+        ([None] * 6, False, "missing", None, False, rules.DIPLOMA),  # at the start: everything still possible
+        ([PRESENT] * 2 + [None] * 4, False, "missing", None, False, rules.DIPLOMA),
+        ([ABSENT, EXCUSED] + [None] * 4, False, "missing", None, False, rules.CERTIFICATE),  # 4 left < 5 needed
+        ([ABSENT] * 6, False, "missing", None, False, rules.NONE),  # nothing attended, nothing left
+        ([PRESENT] * 5 + [ABSENT], False, "insufficient", None, False, rules.DIPLOMA),  # a new version can still pass
+        ([PRESENT] * 5 + [ABSENT], True, "insufficient", True, False, rules.CERTIFICATE),  # final: the outcome
+        ([None] * 6, False, "missing", None, True, rules.NONE),  # cancelled
+    ],
+)
+def test_what_a_participant_is_on_course_for(statuses, final, paper, presented, cancelled, expected):
+    sessions = tuple(SessionFact(CONTENT, status is not None, status) for status in statuses) + (
+        SessionFact(CLOSING, final, None),
+    )
+    situation = Facts(sessions=sessions, paper=paper, presented=presented, cancelled=cancelled, final=final)
+    assert rules.prospect(situation, rules.evaluate(POLICY, situation)) == expected
