@@ -15,6 +15,7 @@ enrolment gets PermissionDenied; anyone else NotFound, alike for what does not e
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,6 +68,7 @@ SKIPPED_NONE = _("Neither a diploma nor a certificate: %(missing)s")
 REASON_REQUIRED = _("Give the reason for revoking; the verification page shows it.")
 REASON_TOO_LONG = _("Keep the reason to at most %(max)s characters.")
 ALREADY_REVOKED = _("This award was already revoked.")
+ISSUED_AT_OUTSIDE = _("The date of issue lies between the closing session and now.")
 
 
 @dataclass(frozen=True)
@@ -257,10 +259,12 @@ def issue_award(*, actor: Any, enrolment_id: int, kind: str) -> Award:
 
 
 @transaction.atomic
-def issue_for_edition(*, actor: Any, edition_id: int) -> list[IssueResult]:
+def issue_for_edition(*, actor: Any, edition_id: int, issued_at: datetime.datetime | None = None) -> list[IssueResult]:
     """Issue what the rule says to every active enrolment of a finished edition that has no valid
     award yet: a diploma, a certificate of participation, or nothing (with the reason). One result
-    per active enrolment, in name order. Reads are per edition, not per participant."""
+    per active enrolment, in name order. Reads are per edition, not per participant. `issued_at`
+    (not in the future, not before the closing session) dates awards handed out at the ceremony and
+    registered afterwards; by default it is now."""
     edition = _edition_for(actor, edition_id)
     document = EditionDocument.load(edition)
     today = timezone.localdate()
@@ -272,6 +276,11 @@ def issue_for_edition(*, actor: Any, edition_id: int) -> list[IssueResult]:
     results: dict[int, IssueResult] = {}
     new: list[Award] = []
     now = timezone.now()
+    if issued_at is not None:
+        closing_day = document.end_date
+        if issued_at > now or timezone.localdate(issued_at) < closing_day:
+            raise Invalid(ISSUED_AT_OUTSIDE, [{"field": "issued_at", "message": str(ISSUED_AT_OUTSIDE)}])
+        now = issued_at
     for standing in standings:
         enrolment, held, outcome = standing.enrolment, standing.award, standing.outcome
         if held is not None:

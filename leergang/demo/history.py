@@ -22,7 +22,6 @@ from leergang.accounts.models import User
 from leergang.attendance import register
 from leergang.attendance import services as absences
 from leergang.attendance.models import Attendance
-from leergang.awards import credentials, pdf
 from leergang.awards import services as awards
 from leergang.awards.models import Award
 from leergang.catalog.models import Edition
@@ -98,14 +97,9 @@ def _presentations(closing, cast: Cast, enrolments: dict) -> None:
 
 
 def _awards(edition: Edition, closing, coordinator: User) -> None:
-    results = awards.issue_for_edition(actor=coordinator, edition_id=edition.pk)
+    # Dated the evening of the closing session, when they were handed out.
+    results = awards.issue_for_edition(actor=coordinator, edition_id=edition.pk, issued_at=_moment(closing.date, 18))
     issued = [result.award for result in results if result.award is not None]
-    ceremony = _moment(closing.date, 18)
-    for award in issued:
-        award.issued_at = ceremony
-        award.pdf = pdf.award_pdf(award)
-        award.credential = credentials.sign(award)
-        award.save(update_fields=["issued_at", "pdf", "credential"])
     OutboxEmail.objects.filter(related_type=Award._meta.label_lower, related_id__in=[str(award.pk) for award in issued]).delete()
 
 

@@ -2,12 +2,14 @@
 before the closing session, nothing twice, and a query count that does not grow per participant
 beyond the writes each award needs."""
 
+import datetime
+
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from leergang.awards import services
 from leergang.awards.models import Award
-from leergang.core.errors import Conflict, NotFound, PermissionDenied
+from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.core.models import AuditEntry
 from leergang.notifications.models import OutboxEmail
 from tests import factories
@@ -124,3 +126,26 @@ def test_the_query_count_grows_only_by_each_awards_own_writes(coordinator, editi
         results = services.issue_for_edition(actor=coordinator, edition_id=edition.pk)
     assert sum(1 for r in results if r.award) == 25
     assert OutboxEmail.objects.filter(kind="award_issued").count() == 25
+
+
+def test_awards_handed_out_at_the_ceremony_can_carry_its_date(coordinator, edition, cohort):
+    closing = edition.sessions.order_by("-date").first()
+    ceremony = timezone.make_aware(datetime.datetime.combine(closing.date, datetime.time(18, 0)))
+    results = services.issue_for_edition(actor=coordinator, edition_id=edition.pk, issued_at=ceremony)
+    issued = [result.award for result in results if result.award]
+    assert issued and all(award.issued_at == ceremony for award in issued)
+    assert {a.issued_at for a in Award.objects.all()} == {ceremony}
+
+
+@pytest.mark.parametrize("when", ["future", "before_closing"])
+def test_a_date_of_issue_outside_closing_and_now_is_refused_and_nothing_is_issued(coordinator, edition, cohort, when):
+    closing = edition.sessions.order_by("-date").first()
+    moment = (
+        timezone.now() + datetime.timedelta(hours=1)
+        if when == "future"
+        else timezone.make_aware(datetime.datetime.combine(closing.date - datetime.timedelta(days=1), datetime.time(18, 0)))
+    )
+    with pytest.raises(Invalid) as refused:
+        services.issue_for_edition(actor=coordinator, edition_id=edition.pk, issued_at=moment)
+    assert refused.value.errors[0]["field"] == "issued_at"
+    assert not Award.objects.exists() and not OutboxEmail.objects.exists()
