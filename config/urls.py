@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("coordinatie/", include("leergang.scheduling.page_urls")),
     path("coordinatie/edities/", include("leergang.enrolment.inbox_urls")),
     path("coordinatie/edities/", include("leergang.awards.coordinator_urls")),
+    path("coordinatie/facturen/", include("leergang.invoicing.page_urls")),
     path("coordinatie/aanmeldingen/", include(inbox_urls.application_urls)),
     path("aanmelden/", include("leergang.enrolment.urls")),
     path("aanbod/", include("leergang.enrolment.offer_urls")),

@@ -1,6 +1,7 @@
 """The demo programme: facts from the customer's description (shared/seed), prose written by us."""
 
 import datetime
+from decimal import Decimal
 
 SLUG = "sturen-vanuit-vertrouwen"
 DEMO_PASSWORD = "leergang-demo"  # noqa: S105 - published demo login, printed by make run
@@ -342,6 +343,14 @@ ABSENCE = (
 )
 # The running edition's register: who was absent at which held session (everyone else present).
 REGISTER_ABSENT = (2, "dirk.smit@example.org")
+
+# The programme page's discount banner: alumni of the School of Governance get 10% (no end date, no limit).
+DISCOUNT = {
+    "code": "ALUMNI",
+    "description": "Korting voor alumni van de School of Governance",
+    "kind": "percentage",
+    "value": Decimal("10"),
+}
 
 # -- The completed 2021 edition: how it ended (M17-M19) --
 

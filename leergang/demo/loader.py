@@ -20,6 +20,7 @@ from leergang.catalog.models import (
     Teacher,
 )
 from leergang.enrolment.models import Enrolment
+from leergang.invoicing.models import DiscountCode
 from leergang.scheduling import rules
 
 from . import activity, content, history
@@ -101,6 +102,8 @@ def load_demo(today: datetime.date | None = None) -> bool:
         teachers[teacher.name] = teacher
     demo_teacher = Teacher.objects.create(user=teacher_user, **content.DEMO_TEACHER)
     teachers[demo_teacher.name] = demo_teacher
+
+    DiscountCode.objects.create(programme=programme, **content.DISCOUNT)
 
     location = Location.objects.create(**content.LOCATION)
     room = Room.objects.create(location=location, name=content.ROOM["name"], area_m2=Decimal(content.ROOM["area_m2"]))

@@ -22,6 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from leergang.invoicing import discount_rules, discounts
+
 from .models import Application, EducationLevel
 from .services import ApplicationInput
 
@@ -256,8 +258,11 @@ class ApplicationForm(forms.Form):
 
     submission_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, edition=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # With the edition, a discount code is checked with the other fields; without it, the
+        # service's check still ends up on the field (add_domain_error).
+        self.edition = edition
         self.key_replaced = False
         if self.is_bound:
             key = self.data.get("submission_key", "")
@@ -274,6 +279,18 @@ class ApplicationForm(forms.Form):
         if phone and (not PHONE.match(phone) or sum(c.isdigit() for c in phone) < 6):
             raise ValidationError(_("Enter your phone number in digits, for example 06 12345678 or +31 20 598 9999."))
         return phone
+
+    def clean_discount_code(self) -> str:
+        code = discounts.normalise(self.cleaned_data["discount_code"])
+        if code and self.edition is not None:
+            try:
+                discounts.check_code(code=code, edition=self.edition)
+            except discounts.CodeRefused as exc:
+                # "Used up" is left to the service: a double submit of a form that took the last use
+                # must return its application, and the service knows the submission key.
+                if exc.reason != discount_rules.EXHAUSTED:
+                    raise ValidationError([error["message"] for error in exc.errors]) from None
+        return code
 
     def clean(self):
         cleaned = super().clean()

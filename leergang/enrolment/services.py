@@ -19,6 +19,7 @@ from leergang.accounts import permissions
 from leergang.catalog.models import Edition, EditionStatus
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
+from leergang.invoicing import discounts
 
 from . import rules
 from .models import (
@@ -83,7 +84,9 @@ def submit_application(*, edition_id: int, data: ApplicationInput, submission_ke
     A repeated `submission_key` (a double submit of the same form) returns the first application
     and sends nothing again. A second open application with the same e-mail address is a Conflict
     naming the first. Only editions open for registration accept applications; a full one still
-    does (for its waiting list).
+    does (for its waiting list). A discount code is redeemed in this transaction: a code that cannot
+    be used (unknown, expired, used up, ...) is a `discounts.CodeRefused` on the field
+    `discount_code`, and nothing is stored.
     """
     if submission_key:
         earlier = Application.objects.filter(submission_key=submission_key).first()
@@ -101,7 +104,10 @@ def submit_application(*, edition_id: int, data: ApplicationInput, submission_ke
     unmet = rules.unmet_criteria(
         education_level=data.education_level, years_experience=data.years_experience, leadership_role=data.leadership_role
     )
-    fields = {**asdict(data), "email": email}
+    code = discounts.normalise(data.discount_code)
+    if code:
+        discounts.check_code(code=code, edition=edition)  # refuse before storing anything
+    fields = {**asdict(data), "email": email, "discount_code": code}
     application = Application(
         edition=edition, submission_key=submission_key or None, meets_profile=not unmet, screening=unmet, **fields
     )
@@ -119,6 +125,10 @@ def submit_application(*, edition_id: int, data: ApplicationInput, submission_ke
         if existing is not None:
             raise _duplicate(existing) from exc
         raise
+    if code:
+        # Under the code's lock: of two registrations taking its last use, the second is refused here
+        # and its application rolls back with this transaction.
+        discounts.redeem(code=code, application=application)
     audit.record(
         actor=None, action="application.submitted", obj=application, after=audit.snapshot(application, APPLICATION_AUDIT_FIELDS)
     )

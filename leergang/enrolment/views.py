@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from leergang.accounts import ratelimit
 from leergang.catalog.models import Edition, EditionStatus
-from leergang.core.errors import Conflict, NotFound
+from leergang.core.errors import Conflict, Invalid, NotFound
 
 from . import services
 from .forms import ApplicationForm
@@ -75,7 +75,7 @@ def apply(request, edition_id: int):
         return render(request, "enrolment/closed.html", context)
 
     if request.method == "POST":
-        form = ApplicationForm(request.POST)
+        form = ApplicationForm(request.POST, edition=edition)
         if form.is_valid():
             try:
                 application = services.submit_application(
@@ -83,14 +83,14 @@ def apply(request, edition_id: int):
                     data=form.to_input(language=request.LANGUAGE_CODE),
                     submission_key=form.cleaned_data["submission_key"],
                 )
-            except Conflict as exc:
+            except (Conflict, Invalid) as exc:  # e.g. the last use of a discount code taken meanwhile
                 form.add_domain_error(exc)
             except NotFound as exc:
                 raise Http404(str(exc.detail)) from exc
             else:
                 return redirect(confirmation_url(application))
     else:
-        form = ApplicationForm()
+        form = ApplicationForm(edition=edition)
     context = {
         "form": form,
         "edition": edition,

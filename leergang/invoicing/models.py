@@ -14,6 +14,8 @@ Status (the same field for both kinds):
 - `cancelled` is reserved for a document withdrawn before it was sent (not used by any service yet).
 """
 
+from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,7 @@ class InvoiceKind(models.TextChoices):
 
 class InvoiceStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("invoice status", "Open")
+    PARTLY_PAID = "partly_paid", pgettext_lazy("invoice status", "Partly paid")
     PAID = "paid", pgettext_lazy("invoice status", "Paid")
     CREDITED = "credited", pgettext_lazy("invoice status", "Credited")
     CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
@@ -183,3 +186,97 @@ class Invoice(TimeStampedModel):
 
     def delete(self, *args, **kwargs):
         raise models.ProtectedError("Invoices are never deleted; correct one with a credit note.", {self})
+
+
+class DiscountKind(models.TextChoices):
+    PERCENTAGE = "percentage", _("Percentage")
+    AMOUNT = "amount", _("Fixed amount")
+
+
+class DiscountCode(TimeStampedModel):
+    """A code typed on the registration form (M7) that lowers the fee: a percentage or a fixed amount,
+    valid between two dates, for a number of uses, for one programme or one edition (or all).
+    Codes are stored in capitals and matched regardless of case."""
+
+    code = models.CharField(_("code"), max_length=50, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=DiscountKind.choices)
+    value = models.DecimalField(_("value"), max_digits=9, decimal_places=2, validators=[MinValueValidator(0)])
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    max_uses = models.PositiveIntegerField(_("maximum number of uses"), null=True, blank=True, help_text=_("Empty: unlimited."))
+    programme = models.ForeignKey(
+        "catalog.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="discount_codes"
+    )
+    edition = models.ForeignKey("catalog.Edition", null=True, blank=True, on_delete=models.PROTECT, related_name="discount_codes")
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("discount code")
+        verbose_name_plural = _("discount codes")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=DiscountKind.values), name="discount_kind_valid"),
+            models.CheckConstraint(condition=Q(value__gt=0), name="discount_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(kind=DiscountKind.PERCENTAGE) | Q(value__lte=100), name="discount_percentage_at_most_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="discount_period_ordered",
+            ),
+            models.CheckConstraint(condition=Q(max_uses__isnull=True) | Q(max_uses__gte=1), name="discount_max_uses_positive"),
+            models.CheckConstraint(condition=~Q(code=""), name="discount_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class DiscountRedemption(models.Model):
+    """One use of a discount code: by the application it was typed on (the use counts from then on)."""
+
+    discount = models.ForeignKey(DiscountCode, on_delete=models.PROTECT, related_name="redemptions")
+    application = models.OneToOneField("enrolment.Application", on_delete=models.PROTECT, related_name="discount_redemption")
+    redeemed_at = models.DateTimeField(_("redeemed at"))
+
+    class Meta:
+        verbose_name = _("use of a discount code")
+        verbose_name_plural = _("uses of discount codes")
+
+    def __str__(self) -> str:
+        return f"{self.discount_id} by {self.application_id}"
+
+
+class Payment(models.Model):
+    """Money received for an invoice (M7), recorded by the programme office; partial payments add up."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), max_digits=11, decimal_places=2)
+    reference = models.CharField(_("reference"), max_length=140, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id}: {self.amount}"
+
+
+class PaymentReminder(models.Model):
+    """That the overdue reminder for an invoice was sent: once per invoice, whatever happens after."""
+
+    invoice = models.OneToOneField(Invoice, on_delete=models.PROTECT, related_name="payment_reminder")
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} at {self.sent_at:%Y-%m-%d}"

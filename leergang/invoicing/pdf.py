@@ -120,6 +120,9 @@ def document_data(invoice: Invoice) -> dict[str, Any]:
                     "amount": money(-invoice.total),
                     "credit_note": invoice.number,
                 }
+        elif invoice.total == 0:
+            intro = ""
+            payment = _("There is nothing to pay for this invoice.")
         elif credited_by := getattr(invoice, "credit_note_number", None):  # annotated by selectors.documents()
             # Printed again after it was credited: say so, and ask for no payment.
             intro = _("Credited in full by credit note %(number)s.") % {"number": credited_by}

@@ -28,8 +28,8 @@ from leergang.core.errors import Conflict, Invalid, NotFound
 from leergang.core.formatting import long_date
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
-from . import rules
-from .models import Invoice, InvoiceCounter, InvoiceKind, InvoiceStatus
+from . import discount_rules, discounts, rules
+from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoiceStatus, Payment
 
 # Everything an invoice shows, recorded in the audit log when it is issued.
 SNAPSHOT_FIELDS = [field.name for field in Invoice._meta.concrete_fields if field.name not in {"id", "created_at", "updated_at"}]
@@ -100,6 +100,10 @@ def issue_invoice(
     """Invoice an enrolment's fee to `recipient` (keys: organisation, contact_name, address,
     postal_code, city, email, po_number), written in `language` ("nl" or "en").
 
+    A discount code redeemed with the enrolment's application is a line of its own after the fee
+    (negative, naming the code; the total never below 0.00). A 100% discount is still issued, as a
+    0.00 invoice, so the series shows every admission.
+
     Copies everything the invoice shows at this moment. Raises Invalid for a bad address or
     language, Conflict when the enrolment is cancelled, already has an invoice that was not credited,
     or its programme is not VAT-exempt (VAT-liable invoices are not supported yet).
@@ -139,6 +143,17 @@ def issue_invoice(
     if includes:
         description = f"{description} ({includes})"
     lines = [rules.line(description, edition.fee)]
+    redemption = (
+        DiscountRedemption.objects.select_related("discount").filter(application_id=enrolment.application_id).first()
+        if enrolment.application_id
+        else None
+    )
+    if redemption is not None:
+        discount = discounts.amount_for(redemption, edition.fee)
+        if discount > 0:
+            with translation.override(language):
+                text = str(discount_rules.DISCOUNT_LINE) % {"code": redemption.discount.code}
+            lines.append(rules.line(text, -discount))
     term = settings.INVOICE_PAYMENT_TERM_DAYS
 
     sequence, number = _take_number(issued_on.year)
@@ -148,7 +163,9 @@ def issue_invoice(
         sequence=sequence,
         kind=InvoiceKind.INVOICE,
         enrolment=enrolment,
-        status=InvoiceStatus.OPEN,
+        # A place discounted to nothing is issued all the same (the series shows every admission),
+        # with nothing to pay: settled from the start, never reminded.
+        status=InvoiceStatus.PAID if rules.lines_total(lines) == 0 else InvoiceStatus.OPEN,
         issued_on=issued_on,
         due_on=rules.due_date(issued_on, term),
         payment_term_days=term,
@@ -176,8 +193,8 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
     """Correct `invoice` in full with a credit note in the same series: its lines with opposite amounts,
     the same recipient and language, naming the invoice it corrects. Marks the invoice `credited`.
 
-    The credit note itself is `credited` when the invoice was still open (the two cancel out) and
-    `open` when the invoice was paid (a refund is due). Conflict for a credit note, a cancelled
+    The credit note itself is `credited` when nothing was paid on the invoice (the two cancel out) and
+    `open` when something was (what was paid is to be refunded). Conflict for a credit note, a cancelled
     invoice, or an invoice that already has a credit note.
     """
     reason = rules.clean_reason(reason)
@@ -192,7 +209,7 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
             _("Invoice %(number)s has already been credited by %(credit_note)s.")
             % {"number": original.number, "credit_note": existing.number}
         )
-    if original.status not in (InvoiceStatus.OPEN, InvoiceStatus.PAID):
+    if original.status not in (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.PAID):
         raise Conflict(_("Invoice %(number)s cannot be credited in its current state.") % {"number": original.number})
     issued_on = issued_on or timezone.localdate()
     if issued_on < original.issued_on:
@@ -229,7 +246,8 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
         sequence=sequence,
         kind=InvoiceKind.CREDIT_NOTE,
         corrects=original,
-        status=InvoiceStatus.CREDITED if original.status == InvoiceStatus.OPEN else InvoiceStatus.OPEN,
+        # Open while money received on the invoice is to be refunded; settled at once when none was.
+        status=InvoiceStatus.OPEN if Payment.objects.filter(invoice=original).exists() else InvoiceStatus.CREDITED,
         reason=reason,
         issued_on=issued_on,
         due_on=issued_on,

@@ -9,6 +9,7 @@ from . import (
     errors,
     invoices,
     papers,
+    payments,
     presentations,
     programmes,
     schedules,
@@ -42,3 +43,4 @@ api.add_router("", presentations.router)
 api.add_router("", attendance.router)
 api.add_router("", standing.router)
 api.add_router("", awards.router)
+api.add_router("", payments.router)

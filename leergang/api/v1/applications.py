@@ -49,6 +49,11 @@ def _invoice_number(enrolment, kind="invoice"):
     auth=optional_bearer,
     openapi_extra=ANONYMOUS_ALLOWED,
     summary="Apply for an edition (public); 409 when the edition is not open or the e-mail already applied",
+    description=(
+        "A `discount_code` (matched regardless of case and spaces) is checked and used with the application; "
+        "a code that is unknown, inactive, not yet valid, expired, for another programme or edition, or used up "
+        'is a 422 naming the field `discount_code`, and nothing is stored. Left out, null or "": no discount.'
+    ),
 )
 def apply(request, edition_id: int, payload: ApplicationIn):
     invoice = payload.invoice

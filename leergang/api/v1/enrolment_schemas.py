@@ -52,7 +52,9 @@ class ApplicationIn(Schema):
     challenge: str = Field(min_length=1, max_length=5000)
     invoice: InvoiceAddressIn
     dietary_requirements: str | None = Field(None, max_length=500)
-    discount_code: str | None = Field(None, max_length=50)
+    discount_code: str | None = Field(
+        None, max_length=50, description="Optional; checked against the edition (422 on `discount_code` when it cannot be used)."
+    )
     privacy_consent: Literal[True] = Field(description="Must be true: the applicant consents to the privacy statement.")
     terms_accepted: bool = True
 

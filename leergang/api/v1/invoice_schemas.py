@@ -4,7 +4,7 @@ from typing import Literal
 from ninja import Field, Schema
 
 InvoiceKindName = Literal["invoice", "credit_note"]
-InvoiceStatusName = Literal["open", "paid", "credited", "cancelled"]
+InvoiceStatusName = Literal["open", "partly_paid", "paid", "credited", "cancelled"]
 
 
 class InvoiceLineOut(Schema):

@@ -1,0 +1,178 @@
+"""Recording payments on invoices (M7): the programme office records what arrived, partial payments
+included, and the invoice's status follows (open, partly paid, paid). A payment recorded by mistake
+is removed again. Credit notes and credited or cancelled invoices take no payments.
+
+Both services lock the invoice row first, so two payments recorded at once are added up one after
+the other (an overpayment cannot slip in between), and the reminder job, which locks the same row,
+sees either the state before a payment or after it.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from leergang.accounts import permissions
+from leergang.core import audit
+from leergang.core.errors import Conflict, NotFound, PermissionDenied
+
+from . import payment_rules
+from .models import Invoice, InvoiceKind, InvoiceStatus, Payment
+from .rules import amount_text
+from .selectors import NUMBER
+
+PAYMENT_FIELDS = ["invoice", "paid_on", "amount", "reference", "recorded_at", "recorded_by"]
+ONLY_OFFICE = _("Only the programme office can record payments.")
+
+
+def paid_sum() -> Coalesce:
+    """An annotation: the sum of an invoice's payments (0.00 without any), as a subquery."""
+    rows = Payment.objects.filter(invoice=OuterRef("pk")).order_by().values("invoice").annotate(s=Sum("amount")).values("s")
+    money = DecimalField(max_digits=13, decimal_places=2)
+    return Coalesce(Subquery(rows, output_field=money), Value(Decimal("0.00")), output_field=money)
+
+
+def with_paid(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
+    return queryset.annotate(paid=paid_sum())
+
+
+def _require_office(actor: Any) -> None:
+    if not permissions.is_coordinator(actor):
+        raise PermissionDenied(ONLY_OFFICE)
+
+
+def _locked_invoice(number: str) -> Invoice:
+    invoice = Invoice.objects.select_for_update().filter(number=number).first() if NUMBER.fullmatch(str(number)) else None
+    if invoice is None:
+        raise NotFound(_("There is no invoice with this number."))
+    return invoice
+
+
+def _paid(invoice: Invoice) -> Decimal:
+    total = Payment.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"]
+    return total if total is not None else payment_rules.ZERO
+
+
+def _follow(actor: Any, invoice: Invoice, paid: Decimal, payment: Payment) -> None:
+    """Set the status the payments give the invoice; the change itself is audited on the invoice."""
+    status = payment_rules.status_for(total=invoice.total, paid=paid, credited=invoice.status == InvoiceStatus.CREDITED)
+    if status == invoice.status:
+        return
+    before = {"status": invoice.status}
+    invoice.status = status
+    invoice.save(update_fields=["status"])
+    audit.record(
+        actor=actor,
+        action="invoice.status_changed",
+        obj=invoice,
+        before=before,
+        after={"status": status, "paid": amount_text(paid), "payment": payment.pk},
+    )
+
+
+@transaction.atomic
+def record_payment(*, actor: Any, invoice_number: str, paid_on: datetime.date, amount: Any, reference: str = "") -> Payment:
+    """Record money received for an invoice; returns the payment (its `invoice` has the new status).
+
+    PermissionDenied for anybody but the programme office; NotFound for an unknown number; Invalid
+    for an amount that is not more than 0 with at most two decimals (field "amount"), a date in the
+    future or before the invoice's (field "paid_on"), a reference that is too long; Conflict for a
+    credit note, a credited or cancelled invoice, or more than is still owed.
+    """
+    _require_office(actor)
+    invoice = _locked_invoice(invoice_number)
+    amount = payment_rules.clean_amount(amount)
+    paid_on = payment_rules.check_paid_on(paid_on, issued_on=invoice.issued_on, today=timezone.localdate())
+    reference = payment_rules.clean_reference(reference)
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
+        raise Conflict(_("%(number)s is a credit note; payments are recorded on invoices.") % {"number": invoice.number})
+    if invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.CANCELLED):
+        raise Conflict(
+            _("Invoice %(number)s is %(status)s; nothing is owed on it.")
+            % {"number": invoice.number, "status": str(invoice.get_status_display()).lower()}
+        )
+    paid = _paid(invoice)
+    owed = payment_rules.still_owed(invoice.total, paid)
+    if owed <= 0:
+        raise Conflict(_("Invoice %(number)s has been paid in full; nothing is owed on it.") % {"number": invoice.number})
+    if amount > owed:
+        raise Conflict(
+            _("This is more than is still owed on invoice %(number)s: %(owed)s. Record at most that amount.")
+            % {"number": invoice.number, "owed": amount_text(owed)},
+            [{"field": "amount", "message": str(_("Enter at most %(owed)s.") % {"owed": amount_text(owed)})}],
+        )
+    payment = Payment.objects.create(
+        invoice=invoice,
+        paid_on=paid_on,
+        amount=amount,
+        reference=reference,
+        recorded_at=timezone.now(),
+        recorded_by=actor,
+    )
+    status_before = invoice.status
+    _follow(actor, invoice, paid + amount, payment)
+    audit.record(
+        actor=actor,
+        action="payment.recorded",
+        obj=payment,
+        before={"invoice_status": status_before},
+        after={**audit.snapshot(payment, PAYMENT_FIELDS), "invoice_number": invoice.number, "invoice_status": invoice.status},
+    )
+    return payment
+
+
+@transaction.atomic
+def remove_payment(*, actor: Any, invoice_number: str, payment_id: int) -> Invoice:
+    """Remove a payment recorded by mistake; returns the invoice with its status recomputed.
+
+    PermissionDenied for anybody but the programme office; NotFound when the invoice or this payment
+    on it does not exist; Conflict once the invoice has been credited (its credit note settled what
+    was paid then).
+    """
+    _require_office(actor)
+    invoice = _locked_invoice(invoice_number)
+    payment = Payment.objects.filter(invoice=invoice, pk=payment_id).first()
+    if payment is None:
+        raise NotFound(_("This payment does not exist (any more)."))
+    if invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.CANCELLED):
+        raise Conflict(
+            _("Invoice %(number)s is %(status)s; its payments can no longer be changed.")
+            % {"number": invoice.number, "status": str(invoice.get_status_display()).lower()}
+        )
+    status_before = invoice.status
+    audit.record(
+        actor=actor,
+        action="payment.removed",
+        obj=payment,
+        before={**audit.snapshot(payment, PAYMENT_FIELDS), "invoice_number": invoice.number, "invoice_status": status_before},
+    )
+    removed_pk = payment.pk
+    payment.delete()
+    payment.pk = removed_pk  # named in the invoice's audit entry
+    _follow(actor, invoice, _paid(invoice), payment)
+    return invoice
+
+
+def payments_of(invoice: Invoice) -> list[Payment]:
+    return list(Payment.objects.filter(invoice=invoice).order_by("paid_on", "pk"))
+
+
+def ledger() -> dict[str, Decimal]:
+    """The totals over every document, which reconcile: invoiced - credited - paid = owed, where
+    `owed` is what open and partly paid invoices still owe minus what open credit notes owe back
+    (the payments received on the invoices they correct). Four sums in one query each."""
+    invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
+    invoiced = invoices.aggregate(s=Sum("total"))["s"] or payment_rules.ZERO
+    credited = -(Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).aggregate(s=Sum("total"))["s"] or payment_rules.ZERO)
+    paid = Payment.objects.aggregate(s=Sum("amount"))["s"] or payment_rules.ZERO
+    outstanding = with_paid(invoices.filter(status__in=payment_rules.OUTSTANDING)).values_list("total", "paid")
+    # An open credit note owes back what was paid on the invoice it corrects (all of it, or a part).
+    refunds = Payment.objects.filter(invoice__credit_notes__status=InvoiceStatus.OPEN).aggregate(s=Sum("amount"))["s"]
+    owed = sum((payment_rules.still_owed(total, done) for total, done in outstanding), payment_rules.ZERO)
+    owed -= refunds or payment_rules.ZERO
+    return {"invoiced": invoiced, "credited": credited, "paid": paid, "owed": owed}

@@ -1,0 +1,229 @@
+"""The programme office's invoice pages (M7), under /<language>/coordinatie/facturen/.
+
+The list shows every invoice with what was paid and what is still owed, filtered on open, partly
+paid or overdue; an overdue invoice that was reminded shows the reminder's date. An invoice's page
+shows its facts and payments, the form to record a payment and a button per payment to remove one
+recorded by mistake. Thin views: the services in payments.py decide; their domain errors become form
+errors in the reader's language; a change redirects back with a message (post/redirect/get).
+Only the programme office may see these pages; for everybody else they do not exist (404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.db.models import OuterRef, Subquery
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
+
+from leergang.accounts import permissions
+from leergang.core import formatting
+from leergang.core.errors import DomainError, Invalid, NotFound
+from leergang.enrolment.inbox_forms import DomainErrorsMixin
+
+from . import payment_rules, payments, selectors
+from .models import Invoice, InvoiceKind, InvoiceStatus
+from .rules import cents
+
+OVERDUE = "overdue"
+FILTERS = (
+    ("", gettext_lazy("All")),
+    (InvoiceStatus.OPEN, gettext_lazy("Open")),
+    (InvoiceStatus.PARTLY_PAID, gettext_lazy("Partly paid")),
+    (OVERDUE, gettext_lazy("Overdue")),
+)
+
+
+class PaymentForm(DomainErrorsMixin, forms.Form):
+    """What the office types; the service checks it again and decides what may be recorded."""
+
+    paid_on = forms.DateField(
+        label=gettext_lazy("Date of payment"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the date the payment arrived."),
+            "invalid": gettext_lazy("Enter a date, for example 2027-02-03."),
+        },
+    )
+    amount = forms.CharField(
+        label=gettext_lazy("Amount in euros"),
+        max_length=30,
+        help_text=gettext_lazy("For example 1500.00 or 1500,00."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"required": gettext_lazy("Enter the amount that was paid.")},
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Reference (optional)"),
+        required=False,
+        max_length=payment_rules.MAX_REFERENCE_LENGTH,
+        help_text=gettext_lazy("The bank's description or transaction number."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "payment")
+        super().__init__(*args, **kwargs)
+
+    def clean_amount(self) -> Decimal:
+        try:
+            return payment_rules.clean_amount(payment_rules.parse_typed_amount(self.cleaned_data["amount"]))
+        except Invalid as exc:
+            raise forms.ValidationError(exc.errors[0]["message"]) from None
+
+
+@dataclass
+class Row:
+    invoice: Invoice
+    paid: Decimal
+    owed: Decimal
+    overdue: bool
+    reminded_at: Any
+
+
+def _require_office(request: HttpRequest) -> None:
+    if not permissions.is_coordinator(request.user):
+        raise Http404("not found")
+
+
+def _documents():
+    credit_note = Invoice.objects.filter(corrects=OuterRef("pk")).values("number")[:1]
+    return payments.with_paid(Invoice.objects.select_related("payment_reminder")).annotate(
+        credit_note_number=Subquery(credit_note)
+    )
+
+
+def _row(invoice: Invoice, today) -> Row:
+    reminder = getattr(invoice, "payment_reminder", None)
+    owed = (
+        payment_rules.still_owed(invoice.total, invoice.paid)
+        if invoice.kind == InvoiceKind.INVOICE and invoice.status in payment_rules.OUTSTANDING
+        else payment_rules.ZERO
+    )
+    return Row(
+        invoice=invoice,
+        paid=cents(invoice.paid),  # SQLite's sums lose the trailing zeros
+        owed=owed,
+        overdue=payment_rules.is_overdue(status=invoice.status, due_on=invoice.due_on, on=today),
+        reminded_at=timezone.localtime(reminder.sent_at) if reminder is not None else None,
+    )
+
+
+@require_safe
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    """The invoices, newest first; `?status=open|partly_paid|overdue` narrows them (one query)."""
+    _require_office(request)
+    today = timezone.localdate()
+    shown = request.GET.get("status", "")
+    if shown not in dict(FILTERS):
+        shown = ""
+    invoices = _documents().filter(kind=InvoiceKind.INVOICE).order_by("-year", "-sequence")
+    if shown == OVERDUE:
+        invoices = invoices.filter(status__in=payment_rules.OUTSTANDING, due_on__lt=today)
+    elif shown:
+        invoices = invoices.filter(status=shown)
+    rows = [_row(invoice, today) for invoice in invoices]
+    base = reverse("invoices:list")
+    filters = [
+        {"label": label, "url": f"{base}?{urlencode({'status': value})}" if value else base, "current": value == shown}
+        for value, label in FILTERS
+    ]
+    context = {
+        "rows": rows,
+        "filters": filters,
+        "shown": shown,
+        "shown_label": dict(FILTERS)[shown],
+        "owed_total": sum((row.owed for row in rows), payment_rules.ZERO),
+    }
+    return render(request, "invoicing/invoice_list.html", context)
+
+
+def _invoice(number: str) -> Invoice:
+    invoice = (
+        _documents().select_related("corrects", "enrolment").filter(number=number).first()
+        if selectors.NUMBER.fullmatch(number)
+        else None
+    )
+    if invoice is None:
+        raise Http404("There is no invoice with this number.")
+    return invoice
+
+
+def _detail(request: HttpRequest, invoice: Invoice, *, form: PaymentForm | None = None, status: int = 200) -> HttpResponse:
+    row = _row(invoice, timezone.localdate())
+    payable = invoice.kind == InvoiceKind.INVOICE and invoice.status in payment_rules.OUTSTANDING
+    if form is None and payable:
+        form = PaymentForm(initial={"paid_on": timezone.localdate(), "amount": f"{row.owed:.2f}"})
+    context = {
+        "invoice": invoice,
+        "row": row,
+        "payments": payments.payments_of(invoice),
+        "payable": payable or form is not None,
+        "removable": invoice.status not in (InvoiceStatus.CREDITED, InvoiceStatus.CANCELLED),
+        "form": form,
+    }
+    return render(request, "invoicing/invoice_detail.html", context, status=status)
+
+
+@require_safe
+def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
+    _require_office(request)
+    return _detail(request, _invoice(number))
+
+
+@require_POST
+def record_payment(request: HttpRequest, number: str) -> HttpResponse:
+    _require_office(request)
+    invoice = _invoice(number)
+    form = PaymentForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, invoice, form=form, status=422)
+    try:
+        payment = payments.record_payment(
+            actor=request.user,
+            invoice_number=invoice.number,
+            paid_on=form.cleaned_data["paid_on"],
+            amount=form.cleaned_data["amount"],
+            reference=form.cleaned_data["reference"],
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return _detail(request, _invoice(number), form=form, status=exc.status)
+    messages.success(
+        request,
+        _("Payment of %(amount)s recorded. Invoice %(number)s is now %(status)s.")
+        % {
+            "amount": formatting.money(payment.amount),
+            "number": invoice.number,
+            "status": str(payment.invoice.get_status_display()).lower(),
+        },
+    )
+    return redirect("invoices:detail", number=invoice.number)
+
+
+@require_POST
+def remove_payment(request: HttpRequest, number: str, payment_id: int) -> HttpResponse:
+    _require_office(request)
+    invoice = _invoice(number)
+    try:
+        invoice = payments.remove_payment(actor=request.user, invoice_number=invoice.number, payment_id=payment_id)
+    except DomainError as exc:
+        messages.error(request, str(exc.detail))
+    else:
+        messages.success(
+            request,
+            _("The payment was removed. Invoice %(number)s is now %(status)s.")
+            % {"number": invoice.number, "status": str(invoice.get_status_display()).lower()},
+        )
+    return redirect("invoices:detail", number=number)
