@@ -181,6 +181,11 @@ class EditionStatus(models.TextChoices):
     COMPLETED = "completed", _("Completed")
 
 
+class CancellationFeeKind(models.TextChoices):
+    PERCENTAGE = "percentage", _("Percentage of the invoice")
+    AMOUNT = "amount", _("Fixed amount")
+
+
 class Edition(TimeStampedModel):
     """One run (cohort) of a programme, with its own dates, place, capacity and fee."""
 
@@ -209,6 +214,22 @@ class Edition(TimeStampedModel):
     paper_deadline = models.DateField(
         _("final paper deadline"), null=True, blank=True, help_text=_("The last day participants can hand in their paper.")
     )
+    # Cancellation terms (M7): free up to and including `cancellation_free_until`, a fee after it.
+    # Without a date a fee applies from the start; without a fee (value 0) cancelling is always free.
+    cancellation_free_until = models.DateField(
+        _("free cancellation until"), null=True, blank=True, help_text=_("Cancelling on or before this date costs nothing.")
+    )
+    cancellation_fee_kind = models.CharField(
+        _("cancellation fee: kind"), max_length=12, choices=CancellationFeeKind.choices, default=CancellationFeeKind.PERCENTAGE
+    )
+    cancellation_fee_value = models.DecimalField(
+        _("cancellation fee"),
+        max_digits=9,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+        help_text=_("A percentage of the invoiced amount, or an amount in euros; 0 for none."),
+    )
 
     class Meta:
         ordering = ["start_date", "id"]
@@ -221,6 +242,14 @@ class Edition(TimeStampedModel):
             models.CheckConstraint(condition=Q(status__in=EditionStatus.values), name="edition_status_valid"),
             models.CheckConstraint(condition=Q(holiday_region__in=HolidayRegion.values), name="edition_region_valid"),
             models.CheckConstraint(condition=Q(weekday__lte=6), name="edition_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(cancellation_fee_kind__in=CancellationFeeKind.values), name="edition_cancellation_fee_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(cancellation_fee_value__gte=0), name="edition_cancellation_fee_not_negative"),
+            models.CheckConstraint(
+                condition=~Q(cancellation_fee_kind=CancellationFeeKind.PERCENTAGE) | Q(cancellation_fee_value__lte=100),
+                name="edition_cancellation_percentage_at_most_100",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -39,8 +39,8 @@ from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound
 from leergang.core.models import AuditEntry
 
+from . import changes, rules, services
 from . import inbox_forms as forms
-from . import rules, services
 from .models import (
     Application,
     ApplicationStatus,
@@ -591,9 +591,13 @@ def cancel_enrolment(request: HttpRequest, application_id: int) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             try:
-                _enrolment, credit_note = services.cancel_enrolment(
-                    actor=request.user, enrolment_id=enrolment.pk, reason=form.cleaned_data["reason"]
+                result = changes.cancel_enrolment(
+                    actor=request.user,
+                    enrolment_id=enrolment.pk,
+                    reason=form.cleaned_data["reason"],
+                    waive_fee=form.cleaned_data.get("waive_fee", False),
                 )
+                credit_note = result.credit_note
             except NotFound as exc:
                 raise Http404(str(exc.detail)) from exc
             except DomainError as exc:

@@ -198,3 +198,39 @@ class Offer(TimeStampedModel):
             models.CheckConstraint(condition=Q(status__in=OfferStatus.values), name="offer_status_valid"),
             models.UniqueConstraint(fields=["application"], condition=Q(status="open"), name="one_open_offer_per_application"),
         ]
+
+
+class ChangeKind(models.TextChoices):
+    SUBSTITUTION = "substitution", _("A colleague took over the place")
+    TRANSFER = "transfer", _("Moved to a later edition")
+
+
+class EnrolmentChange(models.Model):
+    """The history of a place that changed hands or editions (M7): the old enrolment is closed
+    (status cancelled, it keeps its own records) and a new one takes its seat. The invoice
+    documents involved are named, so the trail reads from either enrolment."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=ChangeKind.choices)
+    from_enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="change_out")
+    to_enrolment = models.OneToOneField(Enrolment, on_delete=models.PROTECT, related_name="change_in")
+    reason = models.TextField(_("reason"), blank=True)
+    credit_note = models.ForeignKey(
+        "invoicing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("credit note")
+    )
+    invoice = models.ForeignKey(
+        "invoicing.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("new invoice")
+    )
+    created_at = models.DateTimeField(_("when"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("change of enrolment")
+        verbose_name_plural = _("changes of enrolment")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=ChangeKind.values), name="enrolment_change_kind_valid"),
+            models.CheckConstraint(condition=~Q(from_enrolment=models.F("to_enrolment")), name="enrolment_change_two_enrolments"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.from_enrolment_id} -> {self.to_enrolment_id}"

@@ -372,7 +372,7 @@ def _decide(*, actor: Any, application_id: int, decision: str, note: str) -> Dec
     return result
 
 
-# --- direct enrolment, cancellation -------------------------------------------------------------
+# --- direct enrolment (cancellation and other changes of plan: changes.py) -------------------------------------------------------------
 
 
 @transaction.atomic
@@ -405,33 +405,6 @@ def enrol_directly(
     if not person.has_usable_password():
         invite_user(actor=actor, user=person, language=language, context={"programme": edition.programme, "edition": edition})
     return enrolment, issued
-
-
-@transaction.atomic
-def cancel_enrolment(*, actor: Any, enrolment_id: int, reason: str = "") -> tuple[Enrolment, Any]:
-    """Free the seat, credit the invoice (same gapless series) and offer the seat to the waiting list."""
-    from leergang.invoicing.services import issue_credit_note
-
-    _require_office(actor)
-    enrolment = Enrolment.objects.select_related("edition").filter(pk=enrolment_id).first()
-    if enrolment is None:
-        raise NotFound(_("There is no enrolment with this number."))
-    edition = _locked_edition(enrolment.edition_id)
-    enrolment = Enrolment.objects.select_for_update().get(pk=enrolment_id)
-    if enrolment.status == EnrolmentStatus.CANCELLED:
-        raise Conflict(_("This enrolment has already been cancelled."))
-    enrolment.status, enrolment.cancelled_at = EnrolmentStatus.CANCELLED, timezone.now()
-    enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
-    credit_note = None
-    invoice = enrolment.invoices.filter(kind="invoice").exclude(status="credited").order_by("-id").first()
-    if invoice is not None:
-        credit_note = issue_credit_note(actor=actor, invoice=invoice, reason=reason)
-    audit.record(
-        actor=actor, action="enrolment.cancelled", obj=enrolment, before={"status": "enrolled"},
-        after={"status": "cancelled", "reason": reason, "credit_note": credit_note.number if credit_note else None},
-    )  # fmt: skip
-    offer_next_seat(edition=edition)
-    return enrolment, credit_note
 
 
 # --- offers -------------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ it. It is never deleted and never changed after issue, except its `status`, whic
 set. A mistake is corrected by a credit note: a document of its own in the same series.
 
 Status (the same field for both kinds):
-- invoice: `open` when issued; `paid` once payments are recorded (later, M7); `credited` once a
+- invoice: `open` when issued; `partly_paid`, then `paid` as payments are recorded; `credited` once a
   credit note corrects it (nothing is owed on it any more).
-- credit note: `credited` when it settles an invoice that was still open (the two documents cancel
-  each other out; nothing is refunded); `open` when it corrects an invoice that was already paid
-  (a refund is due), `paid` once that refund is recorded (later).
+- credit note: `credited` when it settles an invoice on which nothing was paid (the two documents
+  cancel each other out; nothing is refunded); `open` when something was paid on the invoice it
+  corrects (that money is owed back), `paid` once refunds (`Refund`: a bank transfer, or the money
+  carried over to another invoice of the same debtor) add up to what was paid.
 - `cancelled` is reserved for a document withdrawn before it was sent (not used by any service yet).
 """
 
@@ -35,6 +36,13 @@ class InvoiceStatus(models.TextChoices):
     PAID = "paid", pgettext_lazy("invoice status", "Paid")
     CREDITED = "credited", pgettext_lazy("invoice status", "Credited")
     CANCELLED = "cancelled", pgettext_lazy("invoice status", "Cancelled")
+
+
+class InvoicePurpose(models.TextChoices):
+    """What an invoice charges for (a credit note has the purpose of the invoice it corrects)."""
+
+    PARTICIPATION = "participation", _("Participation")
+    CANCELLATION_FEE = "cancellation_fee", _("Cancellation fee")
 
 
 class InvoiceLanguage(models.TextChoices):
@@ -91,6 +99,9 @@ class Invoice(TimeStampedModel):
     )
     enrolment = models.ForeignKey("enrolment.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="invoices")
     status = models.CharField(_("status"), max_length=20, choices=InvoiceStatus.choices, default=InvoiceStatus.OPEN)
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=InvoicePurpose.choices, default=InvoicePurpose.PARTICIPATION, editable=False
+    )
     reason = models.TextField(_("reason for the correction"), blank=True)
 
     issued_on = models.DateField(_("issued on"))
@@ -144,6 +155,7 @@ class Invoice(TimeStampedModel):
             models.CheckConstraint(condition=Q(kind__in=InvoiceKind.values), name="invoice_kind_valid"),
             models.CheckConstraint(condition=Q(status__in=InvoiceStatus.values), name="invoice_status_valid"),
             models.CheckConstraint(condition=Q(language__in=InvoiceLanguage.values), name="invoice_language_valid"),
+            models.CheckConstraint(condition=Q(purpose__in=InvoicePurpose.values), name="invoice_purpose_valid"),
             models.CheckConstraint(condition=Q(currency="EUR"), name="invoice_currency_eur"),
             # A credit note names the invoice it corrects; an invoice corrects nothing.
             models.CheckConstraint(
@@ -280,3 +292,43 @@ class PaymentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice_id} at {self.sent_at:%Y-%m-%d}"
+
+
+class RefundMethod(models.TextChoices):
+    BANK = "bank", _("Bank transfer")
+    OFFSET = "offset", _("Carried over to another invoice")
+
+
+class Refund(models.Model):
+    """Money given back on an open credit note (what was paid on the invoice it corrects): paid out by
+    bank, or carried over to another invoice of the same debtor, where `offset_payment` is the
+    payment it became (a place taken over by a colleague, a transfer, a cancellation fee)."""
+
+    credit_note = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="refunds")
+    paid_on = models.DateField(_("paid on"))
+    amount = models.DecimalField(_("amount"), max_digits=11, decimal_places=2)
+    method = models.CharField(_("method"), max_length=10, choices=RefundMethod.choices, default=RefundMethod.BANK)
+    reference = models.CharField(_("reference"), max_length=140, blank=True)
+    offset_payment = models.OneToOneField(
+        Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="offset_from", verbose_name=_("became payment")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["paid_on", "pk"]
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
+            models.CheckConstraint(condition=Q(method__in=RefundMethod.values), name="refund_method_valid"),
+            # A carried-over refund names the payment it became; a bank transfer does not.
+            models.CheckConstraint(
+                condition=(Q(method=RefundMethod.OFFSET) & Q(offset_payment__isnull=False))
+                | (Q(method=RefundMethod.BANK) & Q(offset_payment__isnull=True)),
+                name="refund_offset_names_its_payment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.credit_note_id}: {self.amount}"

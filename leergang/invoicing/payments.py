@@ -136,9 +136,14 @@ def remove_payment(*, actor: Any, invoice_number: str, payment_id: int) -> Invoi
     """
     _require_office(actor)
     invoice = _locked_invoice(invoice_number)
-    payment = Payment.objects.filter(invoice=invoice, pk=payment_id).first()
+    payment = Payment.objects.filter(invoice=invoice, pk=payment_id).select_related("offset_from__credit_note").first()
     if payment is None:
         raise NotFound(_("This payment does not exist (any more)."))
+    if hasattr(payment, "offset_from"):
+        raise Conflict(
+            _("This payment was carried over from credit note %(number)s by a change of plan; it cannot be removed.")
+            % {"number": payment.offset_from.credit_note.number}
+        )
     if invoice.status in (InvoiceStatus.CREDITED, InvoiceStatus.CANCELLED):
         raise Conflict(
             _("Invoice %(number)s is %(status)s; its payments can no longer be changed.")
@@ -163,16 +168,7 @@ def payments_of(invoice: Invoice) -> list[Payment]:
 
 
 def ledger() -> dict[str, Decimal]:
-    """The totals over every document, which reconcile: invoiced - credited - paid = owed, where
-    `owed` is what open and partly paid invoices still owe minus what open credit notes owe back
-    (the payments received on the invoices they correct). Four sums in one query each."""
-    invoices = Invoice.objects.filter(kind=InvoiceKind.INVOICE)
-    invoiced = invoices.aggregate(s=Sum("total"))["s"] or payment_rules.ZERO
-    credited = -(Invoice.objects.filter(kind=InvoiceKind.CREDIT_NOTE).aggregate(s=Sum("total"))["s"] or payment_rules.ZERO)
-    paid = Payment.objects.aggregate(s=Sum("amount"))["s"] or payment_rules.ZERO
-    outstanding = with_paid(invoices.filter(status__in=payment_rules.OUTSTANDING)).values_list("total", "paid")
-    # An open credit note owes back what was paid on the invoice it corrects (all of it, or a part).
-    refunds = Payment.objects.filter(invoice__credit_notes__status=InvoiceStatus.OPEN).aggregate(s=Sum("amount"))["s"]
-    owed = sum((payment_rules.still_owed(total, done) for total, done in outstanding), payment_rules.ZERO)
-    owed -= refunds or payment_rules.ZERO
-    return {"invoiced": invoiced, "credited": credited, "paid": paid, "owed": owed}
+    """The totals over every document (see balances.ledger)."""
+    from .balances import ledger as _ledger
+
+    return _ledger()

@@ -20,6 +20,8 @@ LANGUAGES = ("nl", "en")
 VAT_EXEMPTION_NOTE = _("Exempt from VAT under article 11, paragraph 1, sub o, of the Dutch VAT Act 1968 (Wet OB 1968).")
 # The invoice line for a place in an edition: programme title and the edition's first day.
 PARTICIPATION_LINE = _("Participation in %(programme)s, edition starting %(date)s")
+# The invoice line of a cancellation fee: the place's programme and edition, and the day it was cancelled.
+CANCELLATION_FEE_LINE = _("Cancellation fee: %(programme)s, edition starting %(date)s, cancelled on %(cancelled)s")
 
 # Recipient (invoice address) keys as services accept them, with their longest allowed length.
 RECIPIENT_FIELDS = {

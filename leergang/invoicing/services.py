@@ -29,7 +29,7 @@ from leergang.core.formatting import long_date
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import discount_rules, discounts, rules
-from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoiceStatus, Payment
+from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus, Payment
 
 # Everything an invoice shows, recorded in the audit log when it is issued.
 SNAPSHOT_FIELDS = [field.name for field in Invoice._meta.concrete_fields if field.name not in {"id", "created_at", "updated_at"}]
@@ -96,11 +96,13 @@ def issue_invoice(
     recipient: dict[str, Any],
     language: str,
     issued_on: datetime.date | None = None,
+    discount_application_id: int | None = None,
 ) -> Invoice:
     """Invoice an enrolment's fee to `recipient` (keys: organisation, contact_name, address,
     postal_code, city, email, po_number), written in `language` ("nl" or "en").
 
-    A discount code redeemed with the enrolment's application is a line of its own after the fee
+    A discount code redeemed with the enrolment's application (or, for a place that changed hands or
+    editions, with `discount_application_id`, the application the place came from) is a line of its own after the fee
     (negative, naming the code; the total never below 0.00). A 100% discount is still issued, as a
     0.00 invoice, so the series shows every admission.
 
@@ -143,9 +145,10 @@ def issue_invoice(
     if includes:
         description = f"{description} ({includes})"
     lines = [rules.line(description, edition.fee)]
+    application_id = discount_application_id or enrolment.application_id
     redemption = (
-        DiscountRedemption.objects.select_related("discount").filter(application_id=enrolment.application_id).first()
-        if enrolment.application_id
+        DiscountRedemption.objects.select_related("discount").filter(application_id=application_id).first()
+        if application_id
         else None
     )
     if redemption is not None:
@@ -224,6 +227,7 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
         name: getattr(original, name)
         for name in (
             "enrolment_id",
+            "purpose",
             "language",
             "currency",
             "recipient_organisation",
@@ -273,3 +277,74 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
     )
     _record(actor, "credit_note.issued", credit_note)
     return credit_note
+
+
+@transaction.atomic
+def issue_fee_invoice(
+    *, actor: Any, credited: Invoice, amount: Any, cancelled_on: datetime.date, issued_on: datetime.date | None = None
+) -> Invoice:
+    """Invoice the cancellation fee of a place whose invoice `credited` was just credited in full: the
+    same series, recipient, language and exemption note, purpose `cancellation_fee`, one line naming
+    the programme, the edition and the day of cancellation. Conflict when `credited` is not a credited
+    participation invoice; Invalid for an amount that is not more than 0.00 or more than was invoiced."""
+    original = Invoice.objects.filter(pk=credited.pk).first()
+    if original is None:
+        raise NotFound(_("This invoice does not exist."))
+    if original.kind != InvoiceKind.INVOICE or original.status != InvoiceStatus.CREDITED:
+        raise Conflict(_("A cancellation fee is invoiced only after the place's invoice has been credited."))
+    amount = rules.cents(amount)
+    if amount <= 0 or amount > original.total:
+        raise Invalid(
+            _("The cancellation fee is not valid."),
+            [{"field": "fee", "message": str(_("Enter an amount between 0.01 and %(max)s.") % {"max": original.total})}],
+        )
+    issued_on = issued_on or timezone.localdate()
+    with translation.override(original.language):
+        description = str(rules.CANCELLATION_FEE_LINE) % {
+            "programme": original.programme_title,
+            "date": long_date(original.edition_start_date),
+            "cancelled": long_date(cancelled_on),
+        }
+    lines = [rules.line(description, amount)]
+    term = settings.INVOICE_PAYMENT_TERM_DAYS
+    sequence, number = _take_number(issued_on.year)
+    copied = {
+        name: getattr(original, name)
+        for name in (
+            "enrolment_id",
+            "language",
+            "currency",
+            "recipient_organisation",
+            "recipient_contact_name",
+            "recipient_address",
+            "recipient_postal_code",
+            "recipient_city",
+            "recipient_email",
+            "recipient_po_number",
+            "participant_name",
+            "programme_title",
+            "edition_start_date",
+            "edition_end_date",
+            "vat_exemption_note",
+        )
+    }
+    invoice = Invoice(
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        kind=InvoiceKind.INVOICE,
+        purpose=InvoicePurpose.CANCELLATION_FEE,
+        status=InvoiceStatus.OPEN,
+        issued_on=issued_on,
+        due_on=rules.due_date(issued_on, term),
+        payment_term_days=term,
+        **_issuer(),
+        **copied,
+        lines=lines,
+        total=rules.lines_total(lines),
+        vat_amount=rules.cents(0),
+    )
+    invoice.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
+    _insert(invoice, enrolment_id=original.enrolment_id)
+    _record(actor, "invoice.issued", invoice)
+    return invoice

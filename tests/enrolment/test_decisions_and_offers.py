@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from leergang.catalog.models import Edition
-from leergang.enrolment import services
+from leergang.enrolment import changes, services
 from leergang.enrolment.models import Application, ApplicationStatus, Enrolment, Offer, OfferStatus
 from leergang.notifications.delivery import deliver_due
 from leergang.notifications.models import OutboxEmail
@@ -59,7 +59,7 @@ def test_an_offer_accepted_through_its_link_admits_into_the_held_seat(client, ed
     waiting = services.submit_application(edition_id=edition.pk, data=data("wacht@example.org", language="en"))
     enrolment = services.decide(actor=coordinator, application_id=first.pk, decision="admit").enrolment
     services.decide(actor=coordinator, application_id=waiting.pk, decision="waitlist")
-    services.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
+    changes.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
     offer = Offer.objects.get(application=waiting)
     mail = OutboxEmail.objects.get(kind="seat_offered")
     assert mail.language == "en" and f"/en/aanbod/{offer.token}/" in mail.body
@@ -86,7 +86,7 @@ def test_a_refused_offer_passes_to_the_next_on_the_waiting_list(client, edition,
     enrolment = services.decide(actor=coordinator, application_id=first.pk, decision="admit").enrolment
     services.decide(actor=coordinator, application_id=second.pk, decision="waitlist")
     services.decide(actor=coordinator, application_id=third.pk, decision="waitlist")
-    services.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
+    changes.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
     offer = Offer.objects.get(application=second)
     client.post(f"/nl/aanbod/{offer.token}/", {"answer": "refuse"})
     assert Application.objects.get(pk=second.pk).status == ApplicationStatus.WITHDRAWN
@@ -102,7 +102,7 @@ def test_an_expired_offer_passes_on_and_is_no_longer_accepted(client, edition, c
     enrolment = services.decide(actor=coordinator, application_id=first.pk, decision="admit").enrolment
     for waiting in (second, third):
         services.decide(actor=coordinator, application_id=waiting.pk, decision="waitlist")
-    services.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
+    changes.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
     offer = Offer.objects.get(application=second)
     assert services.expire_offers(now=offer.expires_at - datetime.timedelta(minutes=1)) == 0
     assert services.expire_offers(now=offer.expires_at + datetime.timedelta(minutes=1)) == 1
@@ -161,7 +161,7 @@ def test_a_post_without_a_clear_answer_leaves_the_offer_open(client, edition, co
     waiting = services.submit_application(edition_id=edition.pk, data=data("twee@example.org"))
     enrolment = services.decide(actor=coordinator, application_id=first.pk, decision="admit").enrolment
     services.decide(actor=coordinator, application_id=waiting.pk, decision="waitlist")
-    services.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
+    changes.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
     offer = Offer.objects.get(application=waiting)
     for body in ({}, {"answer": "maybe"}):
         response = client.post(f"/nl/aanbod/{offer.token}/", body)

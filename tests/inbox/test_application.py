@@ -9,7 +9,7 @@ import pytest
 
 from leergang.catalog.models import Edition
 from leergang.core.models import AuditEntry
-from leergang.enrolment import services
+from leergang.enrolment import changes, services
 from leergang.enrolment.models import Application, Enrolment, Intake, Offer
 from leergang.invoicing.models import Invoice
 from leergang.notifications.models import OutboxEmail
@@ -370,7 +370,7 @@ def test_cancelling_issues_a_credit_note_and_offers_the_seat_to_the_first_waitli
 
 def test_a_cancelled_enrolment_cannot_be_cancelled_again(office_client, admitted_with_waiting_list, office):
     admitted, _first, _second = admitted_with_waiting_list
-    services.cancel_enrolment(actor=office, enrolment_id=Enrolment.objects.get(application=admitted).pk, reason="")
+    changes.cancel_enrolment(actor=office, enrolment_id=Enrolment.objects.get(application=admitted).pk, reason="")
     before = counts()
     response = office_client.post(action_url("cancel", admitted), {"confirm": "on"}, follow=True)
     assert "This application has no enrolment to cancel." in text_of(response)

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from leergang.catalog.models import Edition
-from leergang.enrolment import services
+from leergang.enrolment import changes, services
 from leergang.enrolment.models import Application, ApplicationStatus, Enrolment, Offer
 from leergang.notifications.models import OutboxEmail
 
@@ -154,7 +154,7 @@ def test_the_seats_panel(office_client, edition, office):
     assert "Capacity 2 Seats taken 2 (2 enrolled, 0 held for an offer) Free seats 0 Waiting list 2" in full
     assert "This edition is full." in full
 
-    services.cancel_enrolment(actor=office, enrolment_id=first.enrolment.pk, reason="Ziek")
+    changes.cancel_enrolment(actor=office, enrolment_id=first.enrolment.pk, reason="Ziek")
     held = text_of(office_client.get(inbox_url(edition, "en")))
     assert "Capacity 2 Seats taken 2 (1 enrolled, 1 held for an offer) Free seats 0 Waiting list 1" in held
     offered = rows_of(office_client.get(inbox_url(edition, "en", status="offered")))

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone, translation
 
 from leergang.core.models import AuditEntry
+from leergang.enrolment import changes
 from leergang.enrolment import services as enrolment
 from leergang.enrolment.models import Application
 from leergang.invoicing import discounts
@@ -220,7 +221,7 @@ def test_a_full_discount_is_still_issued_in_the_series_and_its_credit_note_mirro
     assert [line["amount"] for line in free.invoice.lines] == ["2995.00", "-2995.00"]
     assert [first.sequence, free.invoice.sequence, third.sequence] == [1, 2, 3]
 
-    _enrolment, credit_note = enrolment.cancel_enrolment(actor=coordinator, enrolment_id=free.enrolment.pk)
+    credit_note = changes.cancel_enrolment(actor=coordinator, enrolment_id=free.enrolment.pk).credit_note
     assert credit_note.lines == [
         {"description": free.invoice.lines[0]["description"], "amount": "-2995.00"},
         {"description": "Discount (code FREE)", "amount": "2995.00"},
@@ -232,7 +233,7 @@ def test_a_full_discount_is_still_issued_in_the_series_and_its_credit_note_mirro
 def test_the_credit_note_mirrors_the_discount_line(edition, coordinator):
     make_code(kind="amount", value="250")
     result = admit(submit(edition, "cancel@example.org", "EARLY2027"), coordinator)
-    _enrolment, credit_note = enrolment.cancel_enrolment(actor=coordinator, enrolment_id=result.enrolment.pk)
+    credit_note = changes.cancel_enrolment(actor=coordinator, enrolment_id=result.enrolment.pk).credit_note
 
     invoice = Invoice.objects.get(pk=result.invoice.pk)
     assert invoice.status == "credited"

@@ -13,7 +13,7 @@ from leergang.awards import selectors as award_selectors
 from leergang.catalog.models import Edition
 from leergang.core.csvsafe import neutralise
 from leergang.core.errors import NotFound
-from leergang.enrolment import selectors, services
+from leergang.enrolment import changes, selectors, services
 from leergang.enrolment.models import Application, Enrolment
 
 from .auth import ANONYMOUS_ALLOWED, bearer, coordinator_bearer, optional_bearer
@@ -21,6 +21,7 @@ from .enrolment_schemas import (
     ApplicationCreatedOut,
     ApplicationIn,
     ApplicationOut,
+    CancelIn,
     CancelOut,
     DecisionIn,
     DecisionOut,
@@ -243,17 +244,31 @@ def get_enrolment(request, enrolment_id: int):
 
 @router.post(
     "/enrolments/{enrolment_id}/cancel",
-    response={200: CancelOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: CancelOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=coordinator_bearer,
-    summary="Cancel an enrolment (coordinator): credit note, seat freed, offered to the waiting list",
+    summary="Cancel an enrolment (coordinator): credit note, cancellation fee after the free period, seat freed",
+    description=(
+        "The body is optional: `reason` (printed on the credit note) and `waive_fee` (true: no cancellation "
+        "fee even after the edition's free period). The invoice is credited in full; after the free period a "
+        "fee invoice follows in the same series (`fee_invoice_number`), with money already paid carried over "
+        "to it. The freed seat is offered to the applicant waitlisted earliest. 409 when already cancelled."
+    ),
 )
-def cancel(request, enrolment_id: int):
-    enrolment, credit_note = services.cancel_enrolment(actor=request.user, enrolment_id=enrolment_id)
+def cancel(request, enrolment_id: int, payload: CancelIn | None = None):
+    result = changes.cancel_enrolment(
+        actor=request.user,
+        enrolment_id=enrolment_id,
+        reason=(payload.reason or "") if payload else "",
+        waive_fee=bool(payload and payload.waive_fee),
+    )
+    enrolment = result.enrolment
     offer = enrolment.edition.offers.filter(status="open").order_by("-id").first()
     return {
         "enrolment_id": enrolment.pk,
         "status": enrolment.status,
-        "credit_note_number": credit_note.number if credit_note else None,
+        "credit_note_number": result.credit_note.number if result.credit_note else None,
+        "fee_invoice_number": result.fee_invoice.number if result.fee_invoice else None,
+        "cancellation_fee": f"{result.fee_invoice.total:.2f}" if result.fee_invoice else "0.00",
         "offered_application_id": offer.application_id if offer else None,
     }
 

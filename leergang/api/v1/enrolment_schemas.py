@@ -198,11 +198,14 @@ class EnrolmentOut(Schema):
 
 
 class CancelIn(Schema):
-    reason: str | None = Field(None, max_length=2000)
+    reason: str | None = Field(None, max_length=1000)
+    waive_fee: bool = False
 
 
 class CancelOut(Schema):
     enrolment_id: int
     status: Literal["cancelled"]
     credit_note_number: str | None
+    fee_invoice_number: str | None
+    cancellation_fee: str
     offered_application_id: int | None
