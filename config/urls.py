@@ -22,12 +22,15 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("leergang.catalog.urls")),
+    path("account/facturen/", include("leergang.invoicing.account_urls")),
     path("account/", include("leergang.accounts.urls")),
     path("coordinatie/", include("leergang.scheduling.page_urls")),
     path("coordinatie/edities/", include("leergang.enrolment.inbox_urls")),
     path("coordinatie/edities/", include("leergang.awards.coordinator_urls")),
+    path("coordinatie/edities/", include("leergang.invoicing.edition_urls")),
     path("coordinatie/facturen/", include("leergang.invoicing.page_urls")),
     path("coordinatie/aanmeldingen/", include(inbox_urls.application_urls)),
+    path("coordinatie/inschrijvingen/", include("leergang.enrolment.change_urls")),
     path("aanmelden/", include("leergang.enrolment.urls")),
     path("aanbod/", include("leergang.enrolment.offer_urls")),
     path("literatuur/", include("leergang.learning.urls")),

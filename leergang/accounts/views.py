@@ -15,6 +15,7 @@ from leergang.awards import selectors as award_selectors
 from leergang.catalog import selectors as catalog_selectors
 from leergang.catalog.models import EditionStatus
 from leergang.enrolment.models import Application, ApplicationStatus, EnrolmentStatus
+from leergang.invoicing import overview as invoicing_overview
 from leergang.learning import dashboard as learning_dashboard
 
 from . import permissions, ratelimit, services
@@ -149,5 +150,6 @@ def dashboard(request):
         "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),
         "cards": learning_dashboard.participant_cards(user),
         "teaching": learning_dashboard.teacher_overview(user),
+        "has_invoices": bool(enrolments) and invoicing_overview.has_documents(user),
     }
     return render(request, "accounts/dashboard.html", context)

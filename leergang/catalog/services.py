@@ -13,7 +13,7 @@ from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment import selectors as enrolment_selectors
 
-from .models import Edition, Programme, Session
+from .models import CancellationFeeKind, Edition, Programme, Session
 
 EDITION_FIELDS = [
     "programme",
@@ -29,6 +29,9 @@ EDITION_FIELDS = [
     "holiday_region",
     "location",
     "room",
+    "cancellation_free_until",
+    "cancellation_fee_kind",
+    "cancellation_fee_value",
 ]
 
 
@@ -58,9 +61,10 @@ CENT = Decimal("0.01")
 
 def _normalise(fields: dict[str, Any]) -> dict[str, Any]:
     """Money to cents, so "2995", 2995 and "2995.00" are the same value (and the same in the audit)."""
-    fee = fields.get("fee")
-    if isinstance(fee, Decimal) and fee.is_finite():
-        fields = {**fields, "fee": fee.quantize(CENT) + 0}  # + 0 turns -0.00 into 0.00
+    for name in ("fee", "cancellation_fee_value"):
+        value = fields.get(name)
+        if isinstance(value, Decimal) and value.is_finite():
+            fields = {**fields, name: value.quantize(CENT) + 0}  # + 0 turns -0.00 into 0.00
     return fields
 
 
@@ -71,6 +75,17 @@ def _validate(edition: Edition, changed: set[str] | frozenset[str] = frozenset()
     _check_times(edition, changed)
     if edition.fee is not None and edition.fee < 0:
         raise Invalid(_("The fee cannot be negative."), [{"field": "fee", "message": str(_("Enter 0 or more."))}])
+    value = edition.cancellation_fee_value
+    if value is not None and value < 0:
+        raise Invalid(
+            _("The cancellation fee cannot be negative."),
+            [{"field": "cancellation_fee_value", "message": str(_("Enter 0 or more."))}],
+        )
+    if edition.cancellation_fee_kind == CancellationFeeKind.PERCENTAGE and value is not None and value > 100:
+        raise Invalid(
+            _("A cancellation fee in percent cannot be more than 100."),
+            [{"field": "cancellation_fee_value", "message": str(_("Enter a percentage from 0 to 100."))}],
+        )
     edition.full_clean(exclude=["programme", "room"], validate_constraints=False)
 
 

@@ -345,6 +345,9 @@ ABSENCE = (
 REGISTER_ABSENT = (2, "dirk.smit@example.org")
 
 # The programme page's discount banner: alumni of the School of Governance get 10% (no end date, no limit).
+# The open edition's cancellation terms (demo choice; the seed names none).
+CANCELLATION = {"free_days_before_start": 42, "fee_kind": "percentage", "fee_value": "50"}
+
 DISCOUNT = {
     "code": "ALUMNI",
     "description": "Korting voor alumni van de School of Governance",

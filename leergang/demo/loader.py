@@ -130,6 +130,12 @@ def load_demo(today: datetime.date | None = None) -> bool:
         actor=coordinator, programme=programme, start_date=dates[0], status=EditionStatus.OPEN, **common
     )
     _sessions(upcoming, _with_dates(dates), teachers)
+    # Cancellation terms as schools commonly set them (the seed names none): free until six weeks
+    # before the start, half the invoice after that.
+    upcoming.cancellation_free_until = dates[0] - datetime.timedelta(days=content.CANCELLATION["free_days_before_start"])
+    upcoming.cancellation_fee_kind = content.CANCELLATION["fee_kind"]
+    upcoming.cancellation_fee_value = Decimal(content.CANCELLATION["fee_value"])
+    upcoming.save(update_fields=["cancellation_free_until", "cancellation_fee_kind", "cancellation_fee_value", "updated_at"])
 
     activity.link_goals([first, running, upcoming])
     by_email = {data["email"]: person for data, person in zip(content.PARTICIPANTS, participants, strict=True)}

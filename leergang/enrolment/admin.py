@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from leergang.core.admin import ReadOnlyAdmin
 
-from .models import Application, Enrolment, Intake, Offer
+from .models import Application, Enrolment, EnrolmentChange, Intake, Offer
 
 
 @admin.register(Enrolment)
@@ -32,3 +32,10 @@ class OfferAdmin(ReadOnlyAdmin):
 class IntakeAdmin(ReadOnlyAdmin):
     list_display = ["scheduled_at", "application", "mode", "interviewer", "outcome"]
     list_filter = ["mode", "outcome"]
+
+
+@admin.register(EnrolmentChange)
+class EnrolmentChangeAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "from_enrolment", "to_enrolment", "credit_note", "invoice", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = True

@@ -1,7 +1,8 @@
 """Changes of plan (M7): cancelling a place under the edition's terms, a colleague taking over a
 place, and a move to a later edition of the same programme.
 
-Every change leaves a trail of documents and never alters one: the place's invoice is credited in
+Every change leaves a trail of documents and never alters one (the debtor gets them by e-mail,
+`invoicing.sending`): the place's invoice is credited in
 full by a credit note, and whatever replaces it is a new invoice in the same gapless series (the
 cancellation fee, or the place's invoice for the colleague or the later edition). Money already
 paid is carried over to the same debtor's new invoice (`invoicing.refunds.carry_over`); what is
@@ -22,20 +23,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from leergang.catalog.models import Edition, EditionStatus
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound
-from leergang.invoicing import refunds
+from leergang.core.formatting import long_date
+from leergang.invoicing import refunds, sending
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 from leergang.invoicing.services import issue_credit_note, issue_fee_invoice, issue_invoice
 
 from . import cancellation_rules
 from .models import ChangeKind, Enrolment, EnrolmentChange, EnrolmentStatus
 from .selectors import seats_taken
-from .services import _full, _require_office, offer_next_seat
+from .services import _require_office, offer_next_seat
 
 
 @dataclass
@@ -57,9 +59,13 @@ class Change:
 
 def standing_invoice(enrolment: Enrolment) -> Invoice | None:
     """The place's invoice that still counts (not credited), if any."""
-    return (
-        Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED).first()
-    )
+    return Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED).first()
+
+
+def standing_language(enrolment: Enrolment) -> str:
+    """The language of the place's invoice (a default reason is printed on its credit note)."""
+    invoice = standing_invoice(enrolment)
+    return invoice.language if invoice is not None else (enrolment.participant.preferred_language or "nl")
 
 
 def cancellation_fee_for(enrolment: Enrolment, on: datetime.date | None = None) -> Any:
@@ -139,6 +145,7 @@ def cancel_enrolment(
             "fee_invoice": result.fee_invoice.number if result.fee_invoice else None,
         },
     )
+    sending.send_documents([result.credit_note, result.fee_invoice], change="cancellation")
     offer_next_seat(edition=edition)
     return result
 
@@ -273,7 +280,8 @@ def substitute(
     new = Enrolment.objects.create(
         edition=edition, participant=person, organisation=old.organisation if organisation is None else organisation.strip()
     )
-    reason = reason or str(_("Place taken over by %(name)s") % {"name": f"{first_name} {last_name}"})
+    with translation.override(standing_language(old)):
+        reason = reason or str(_("Place taken over by %(name)s") % {"name": f"{first_name} {last_name}"})
     credit_note, invoice = _move_money(
         actor=actor, old=old, new=new, reason=reason, recipient=recipient, contact_name=f"{first_name} {last_name}"
     )
@@ -281,6 +289,7 @@ def substitute(
         actor=actor, kind=ChangeKind.SUBSTITUTION, old=old, new=new, reason=reason, credit_note=credit_note, invoice=invoice
     )
     invite_user(actor=actor, user=person, language=language, context={"programme": edition.programme, "edition": edition})
+    sending.send_documents([credit_note, invoice], change="substitution")
     return Change(old=old, new=new, credit_note=credit_note, invoice=invoice)
 
 
@@ -310,12 +319,22 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
     if target.programme_id != source.programme_id or target.start_date <= source.start_date or target.pk == source.pk:
         raise Invalid(
             _("A place moves only to a later edition of the same programme."),
-            [{"field": "edition", "message": str(_("Choose a later edition of %(programme)s.") % {"programme": source.programme.title})}],
+            [
+                {
+                    "field": "edition",
+                    "message": str(_("Choose a later edition of %(programme)s.") % {"programme": source.programme.title}),
+                }
+            ],
         )
     if target.status == EditionStatus.COMPLETED:
-        raise Conflict(_("That edition has been completed."), [{"field": "edition", "message": str(_("Choose another edition."))}])
+        raise Conflict(
+            _("That edition has been completed."), [{"field": "edition", "message": str(_("Choose another edition."))}]
+        )
     if seats_taken(target.pk) >= target.capacity:
-        raise _full(target)
+        raise Conflict(
+            _("That edition is full: all %(capacity)s seats are taken or held for an offer.") % {"capacity": target.capacity},
+            [{"field": "edition", "message": str(_("Choose an edition with a free seat."))}],
+        )
     if Enrolment.objects.filter(edition=target, participant=old.participant, status=EnrolmentStatus.ENROLLED).exists():
         raise Conflict(
             _("This person is already enrolled in that edition."),
@@ -323,9 +342,13 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
         )
     _close(old)
     new = Enrolment.objects.create(edition=target, participant=old.participant, organisation=old.organisation)
-    reason = reason or str(_("Moved to the edition starting %(date)s") % {"date": target.start_date.isoformat()})
+    with translation.override(standing_language(old)):
+        reason = reason or str(_("Moved to the edition starting %(date)s") % {"date": long_date(target.start_date)})
     credit_note, invoice = _move_money(actor=actor, old=old, new=new, reason=reason, recipient=None)
-    _record_change(actor=actor, kind=ChangeKind.TRANSFER, old=old, new=new, reason=reason, credit_note=credit_note, invoice=invoice)
+    _record_change(
+        actor=actor, kind=ChangeKind.TRANSFER, old=old, new=new, reason=reason, credit_note=credit_note, invoice=invoice
+    )
+    sending.send_documents([credit_note, invoice], change="transfer")
     offer_next_seat(edition=source)
     return Change(old=old, new=new, credit_note=credit_note, invoice=invoice)
 

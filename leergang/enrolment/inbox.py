@@ -39,11 +39,12 @@ from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound
 from leergang.core.models import AuditEntry
 
-from . import changes, rules, services
+from . import changes, rules, services, views_changes
 from . import inbox_forms as forms
 from .models import (
     Application,
     ApplicationStatus,
+    ChangeKind,
     Enrolment,
     EnrolmentStatus,
     Intake,
@@ -393,6 +394,16 @@ def _history_entry(entry: AuditEntry) -> dict[str, Any]:
             _("Enrolment cancelled; credit note %(number)s issued") % {"number": number} if number else _("Enrolment cancelled")
         )
         note = after.get("reason", "")
+    elif action in ("enrolment.substitution", "enrolment.transfer"):
+        # A change of plan (M7): the place went to a colleague or a later edition.
+        text = str(dict(ChangeKind.choices)[action.split(".", 1)[1]])
+        if after.get("credit_note") and after.get("invoice"):
+            text = _("%(change)s; credit note %(credit_note)s, new invoice %(invoice)s") % {
+                "change": text,
+                "credit_note": after["credit_note"],
+                "invoice": after["invoice"],
+            }
+        note = after.get("reason", "")
     else:
         text = action
     if entry.actor is not None:
@@ -610,18 +621,23 @@ def cancel_enrolment(request: HttpRequest, application_id: int) -> HttpResponse:
                     }
                 else:
                     text = _("The enrolment has been cancelled.")
+                if result.fee_invoice is not None:
+                    text += " " + _("Cancellation fee invoice %(number)s of %(amount)s has been issued.") % {
+                        "number": result.fee_invoice.number,
+                        "amount": formatting.money(result.fee_invoice.total),
+                    }
                 messages.success(
                     request, text + " " + _("A freed seat goes to the first on the waiting list, who is told by e-mail.")
                 )
                 return _to_detail(application.pk)
         else:
             status = 422
-    invoices = [i for i in enrolment.invoices.all() if i.kind == "invoice" and i.status in ("open", "paid")]
     context = {
         "application": application,
         "enrolment": enrolment,
         "edition": _edition(application.edition_id),
-        "invoices": invoices,
         "form": form,
+        # The edition's terms, the fee that applies today and what cancelling does with the invoice.
+        **views_changes.cancel_facts(enrolment),
     }
     return render(request, "enrolment/application_cancel.html", context, status=status)

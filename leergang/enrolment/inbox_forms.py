@@ -198,6 +198,12 @@ class CancelForm(DomainErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Printed on the credit note, for example “Cancelled by the participant before the start”."),
     )
+    # Shown only when a cancellation fee applies; ticked, no fee invoice is issued (audited with the reason).
+    waive_fee = forms.BooleanField(
+        label=_("Waive the cancellation fee"),
+        required=False,
+        help_text=_("No fee invoice is issued. Give the reason above; it is kept in the history."),
+    )
     confirm = forms.BooleanField(
         label=_("Yes, cancel this enrolment and credit its invoice"),
         error_messages={"required": _("Tick the box to confirm the cancellation.")},

@@ -1,7 +1,377 @@
-"""The page of one place and its changes of plan (M7)."""
+"""The programme office's page of one place (an enrolment) and its changes of plan (M7), under
+/<language>/coordinatie/inschrijvingen/.
 
-from django.http import HttpResponse
+The place's page shows who holds it, in which edition, its documents (invoices, fee invoices and
+credit notes, each with its status, total and what is still to settle) and its history (a colleague
+took over, a move to another edition, with the documents each change issued). While the place is
+taken, three actions each have a page of their own that says what will happen and asks for a tick:
+cancel (under the edition's terms, the fee waivable), a colleague takes over, a transfer to a later
+edition of the same programme.
+
+Thin views: each parses the form, calls one service of changes.py and redirects with a message
+naming the documents issued (post/redirect/get); domain errors become form errors in the reader's
+language with the service's status (409, 422). Only the programme office may see these pages; for
+everybody else they do not exist (404), as the applications pages.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from leergang.accounts import permissions
+from leergang.catalog.models import Edition, EditionStatus
+from leergang.core import formatting
+from leergang.core.errors import DomainError, NotFound
+from leergang.invoicing import balances, refunds
+from leergang.invoicing.models import Invoice, InvoiceKind, InvoicePurpose, InvoiceStatus
+from leergang.invoicing.rules import cents
+
+from . import cancellation_rules, changes
+from . import forms_changes as forms
+from .models import ChangeKind, Enrolment, EnrolmentStatus
+from .selectors import SEATS_TAKEN
+
+# -- reading -------------------------------------------------------------------------------------
 
 
-def place_page(request, enrolment_id):
-    return HttpResponse(status=501)
+def _require_office(request: HttpRequest) -> None:
+    """The programme office only; for anybody else these pages do not exist."""
+    if not permissions.can_manage_editions(request.user):
+        raise Http404("not found")
+
+
+def _place(enrolment_id: int) -> Enrolment:
+    enrolment = Enrolment.objects.select_related("participant", "edition__programme").filter(pk=enrolment_id).first()
+    if enrolment is None:
+        raise Http404("There is no enrolment with this number.")
+    return enrolment
+
+
+@dataclass
+class Document:
+    invoice: Invoice
+    label: str
+    balance: Decimal  # positive: the debtor owes it; negative: owed back to them
+
+    @property
+    def owed_back(self) -> Decimal:
+        return -self.balance
+
+
+def _label(document: Invoice) -> str:
+    if document.kind == InvoiceKind.CREDIT_NOTE:
+        return _("Credit note")
+    if document.purpose == InvoicePurpose.CANCELLATION_FEE:
+        return _("Cancellation fee invoice")
+    return _("Invoice")
+
+
+def _documents(enrolment: Enrolment) -> list[Document]:
+    """The place's invoices and credit notes in the order of the series, with what each still settles: one query."""
+    documents = balances.with_balances(
+        Invoice.objects.filter(enrolment=enrolment).select_related("corrects").order_by("year", "sequence")
+    )
+    return [Document(invoice=d, label=_label(d), balance=balances.balance(d)) for d in documents]
+
+
+def _history(enrolment: Enrolment) -> list[dict[str, Any]]:
+    """The changes the place went through (changes.history), told in the reader's language, with
+    the places and documents involved loaded at once (two queries besides the history's own)."""
+    chain = changes.history(enrolment)
+    if not chain:
+        return []
+    ids = {c.from_enrolment_id for c in chain} | {c.to_enrolment_id for c in chain}
+    places = {e.pk: e for e in Enrolment.objects.select_related("participant", "edition").filter(pk__in=ids)}
+    numbers = dict(
+        Invoice.objects.filter(pk__in={c.credit_note_id for c in chain} | {c.invoice_id for c in chain}).values_list(
+            "pk", "number"
+        )
+    )
+    entries = []
+    for change in chain:
+        old, new = places[change.from_enrolment_id], places[change.to_enrolment_id]
+        if change.kind == ChangeKind.SUBSTITUTION:
+            text = _("%(new)s took over the place from %(old)s.") % {"new": _name(new), "old": _name(old)}
+        else:
+            text = _("Moved from the edition of %(old)s to the edition of %(new)s.") % {
+                "old": formatting.long_date(old.edition.start_date),
+                "new": formatting.long_date(new.edition.start_date),
+            }
+        entries.append(
+            {
+                "kind": change.kind,
+                "at": change.created_at,
+                "text": text,
+                "reason": change.reason,
+                "credit_note": numbers.get(change.credit_note_id),
+                "invoice": numbers.get(change.invoice_id),
+                "old": old,
+                "new": new,
+                "old_is_here": old.pk == enrolment.pk,
+                "new_is_here": new.pk == enrolment.pk,
+            }
+        )
+    return entries
+
+
+def _name(enrolment: Enrolment) -> str:
+    return enrolment.participant.get_full_name() or enrolment.participant.email
+
+
+def _base_context(enrolment: Enrolment) -> dict[str, Any]:
+    return {
+        "enrolment": enrolment,
+        "edition": enrolment.edition,
+        "programme": enrolment.edition.programme,
+        "participant": enrolment.participant,
+        "name": _name(enrolment),
+        "enrolled": enrolment.status == EnrolmentStatus.ENROLLED,
+    }
+
+
+@require_http_methods(["GET", "HEAD"])
+def place_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    _require_office(request)
+    enrolment = _place(enrolment_id)
+    context = _base_context(enrolment)
+    context["documents"] = _documents(enrolment)
+    context["history"] = history = _history(enrolment)
+    # The application the place came from, through the changes before it (no further queries).
+    first = history[0]["old"] if history else enrolment
+    context["application_id"] = enrolment.application_id or first.application_id
+    return render(request, "enrolment/place.html", context)
+
+
+def _to_place(enrolment_id: int) -> HttpResponse:
+    return redirect("places:detail", enrolment_id=enrolment_id)
+
+
+def _enrolled_place(request: HttpRequest, enrolment_id: int) -> Enrolment | None:
+    """The place for an action page, or None (with a message) when it is no longer taken."""
+    enrolment = _place(enrolment_id)
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        messages.error(request, _("This place has been cancelled; it can no longer change."))
+        return None
+    return enrolment
+
+
+# -- cancelling ----------------------------------------------------------------------------------
+
+
+def cancel_facts(enrolment: Enrolment) -> dict[str, Any]:
+    """What the cancel pages explain: the edition's terms, the invoice that would be credited (with what
+    was paid on it) and the fee that applies today. Also used by the application's cancel page."""
+    invoice = (
+        balances.with_balances(Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE))
+        .exclude(status=InvoiceStatus.CREDITED)
+        .first()
+    )
+    fee = changes.cancellation_fee_for(enrolment)
+    terms = cancellation_rules.Terms.of(enrolment.edition)
+    paid = cents(invoice.paid) if invoice is not None else balances.ZERO
+    return {
+        "terms": cancellation_rules.summary(terms),
+        "free_today": fee <= 0,
+        "fee": fee,
+        "standing_invoice": invoice,
+        "paid": paid,
+        "carried_over": min(paid, fee),
+        "paid_back": max(paid - fee, balances.ZERO),
+        "today": timezone.localdate(),
+    }
+
+
+def _cancelled_message(result: changes.Cancellation, fee: Decimal, waived: bool) -> str:
+    parts = [_("The enrolment has been cancelled.")]
+    if result.credit_note is not None:
+        parts.append(_("Credit note %(number)s has been issued.") % {"number": result.credit_note.number})
+    if result.fee_invoice is not None:
+        parts.append(
+            _("Cancellation fee invoice %(number)s of %(amount)s has been issued.")
+            % {"number": result.fee_invoice.number, "amount": formatting.money(result.fee_invoice.total)}
+        )
+    elif fee > 0 and waived:
+        parts.append(_("The cancellation fee was waived."))
+    parts.append(_owed_back_text(result.credit_note))
+    parts.append(_("A freed seat goes to the first on the waiting list, who is told by e-mail."))
+    return " ".join(p for p in parts if p)
+
+
+def _owed_back_text(credit_note: Invoice | None) -> str:
+    if credit_note is None:
+        return ""
+    owed = refunds.still_owed_back(credit_note)
+    if owed <= 0:
+        return ""
+    return _("%(amount)s is still to be paid back on credit note %(number)s; record the refund on its page.") % {
+        "amount": formatting.money(owed),
+        "number": credit_note.number,
+    }
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def cancel_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """GET: the terms, the fee today and what cancelling does. POST: cancel (changes.cancel_enrolment)."""
+    _require_office(request)
+    enrolment = _enrolled_place(request, enrolment_id)
+    if enrolment is None:
+        return _to_place(enrolment_id)
+    form = forms.CancelForm(request.POST if request.method == "POST" else None)
+    facts = cancel_facts(enrolment)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
+        else:
+            waived = bool(form.cleaned_data.get("waive_fee"))
+            try:
+                result = changes.cancel_enrolment(
+                    actor=request.user, enrolment_id=enrolment.pk, reason=form.cleaned_data["reason"], waive_fee=waived
+                )
+            except NotFound as exc:
+                raise Http404(str(exc.detail)) from exc
+            except DomainError as exc:
+                form.add_domain_error(exc)
+                status = exc.status
+            else:
+                messages.success(request, _cancelled_message(result, facts["fee"], waived))
+                return _to_place(enrolment.pk)
+    context = {**_base_context(enrolment), **facts, "form": form}
+    return render(request, "enrolment/place_cancel.html", context, status=status)
+
+
+# -- a colleague takes over ----------------------------------------------------------------------
+
+
+def _moved_message(change: changes.Change, first: str) -> str:
+    parts = [first]
+    if change.credit_note is not None and change.invoice is not None:
+        parts.append(
+            _("Credit note %(credit_note)s and invoice %(invoice)s have been issued.")
+            % {"credit_note": change.credit_note.number, "invoice": change.invoice.number}
+        )
+    parts.append(_owed_back_text(change.credit_note))
+    return " ".join(p for p in parts if p)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """GET: the form for the colleague. POST: changes.substitute, then the NEW place's page."""
+    _require_office(request)
+    enrolment = _enrolled_place(request, enrolment_id)
+    if enrolment is None:
+        return _to_place(enrolment_id)
+    if request.method == "POST":
+        form = forms.SubstituteForm(request.POST)
+    else:
+        form = forms.SubstituteForm(initial={"organisation": enrolment.organisation})
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
+        else:
+            data = form.cleaned_data
+            try:
+                change = changes.substitute(
+                    actor=request.user,
+                    enrolment_id=enrolment.pk,
+                    first_name=data["first_name"],
+                    last_name=data["last_name"],
+                    email=data["email"],
+                    organisation=data["organisation"],
+                    recipient=form.recipient(),
+                    reason=data["reason"],
+                )
+            except NotFound as exc:
+                raise Http404(str(exc.detail)) from exc
+            except DomainError as exc:
+                form.add_domain_error(exc, field_map=forms.INVOICE_FIELD_MAP)
+                status = exc.status
+            else:
+                first = _("%(name)s has taken over the place and has been invited by e-mail.") % {"name": _name(change.new)}
+                messages.success(request, _moved_message(change, first))
+                return _to_place(change.new.pk)
+    context = {**_base_context(enrolment), "form": form, "standing_invoice": changes.standing_invoice(enrolment)}
+    return render(request, "enrolment/place_substitute.html", context, status=status)
+
+
+# -- a transfer to a later edition ---------------------------------------------------------------
+
+
+def _later_editions(enrolment: Enrolment) -> list[Edition]:
+    """The programme's editions after this one that are not completed, with their seats taken: one query."""
+    edition = enrolment.edition
+    return list(
+        Edition.objects.filter(programme_id=edition.programme_id, start_date__gt=edition.start_date)
+        .exclude(status=EditionStatus.COMPLETED)
+        .annotate(seats_taken=SEATS_TAKEN)
+        .order_by("start_date", "id")
+    )
+
+
+def _edition_choice(edition: Edition) -> str:
+    free = max(edition.capacity - edition.seats_taken, 0)
+    date = formatting.long_date(edition.start_date, with_weekday=True)
+    if free == 0:
+        text = _("%(date)s – full") % {"date": date}
+    else:
+        text = ngettext(
+            "%(date)s – %(count)s of %(capacity)s seats free",
+            "%(date)s – %(count)s of %(capacity)s seats free",
+            free,
+        ) % {"date": date, "count": free, "capacity": edition.capacity}
+    if edition.status != EditionStatus.OPEN:
+        text += f" ({edition.get_status_display().lower()})"
+    return text
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def transfer_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
+    """GET: the later editions to choose from. POST: changes.transfer, then the NEW place's page."""
+    _require_office(request)
+    enrolment = _enrolled_place(request, enrolment_id)
+    if enrolment is None:
+        return _to_place(enrolment_id)
+    later = _later_editions(enrolment)
+    choices = [(edition.pk, _edition_choice(edition)) for edition in later]
+    form = forms.TransferForm(request.POST if request.method == "POST" else None, choices=choices)
+    status = 200
+    if request.method == "POST":
+        if not form.is_valid():
+            status = 422
+        else:
+            try:
+                change = changes.transfer(
+                    actor=request.user,
+                    enrolment_id=enrolment.pk,
+                    to_edition_id=form.cleaned_data["edition"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except NotFound as exc:
+                raise Http404(str(exc.detail)) from exc
+            except DomainError as exc:
+                form.add_domain_error(exc)
+                status = exc.status
+            else:
+                first = _("The place has moved to the edition starting %(date)s.") % {
+                    "date": formatting.long_date(change.new.edition.start_date)
+                }
+                messages.success(request, _moved_message(change, first))
+                return _to_place(change.new.pk)
+    context = {
+        **_base_context(enrolment),
+        "form": form,
+        "later": later,
+        "standing_invoice": changes.standing_invoice(enrolment),
+    }
+    return render(request, "enrolment/place_transfer.html", context, status=status)

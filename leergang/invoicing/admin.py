@@ -12,7 +12,7 @@ from leergang.core import audit
 from leergang.core.admin import ReadOnlyAdmin
 
 from . import discounts, selectors
-from .models import DiscountCode, DiscountRedemption, Invoice, InvoiceCounter
+from .models import DiscountCode, DiscountRedemption, Invoice, InvoiceCounter, Payment, Refund
 from .pdf import filename, invoice_pdf
 
 # Invoices are evidence: support reads them; only services issue, credit or change their status.
@@ -139,3 +139,18 @@ class DiscountRedemptionAdmin(ReadOnlyAdmin):
 
     def has_view_permission(self, request, obj=None):
         return _office(request)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyAdmin):
+    list_display = ["invoice", "paid_on", "amount", "reference", "recorded_by"]
+    search_fields = ["invoice__number", "reference"]
+    list_select_related = True
+
+
+@admin.register(Refund)
+class RefundAdmin(ReadOnlyAdmin):
+    list_display = ["credit_note", "paid_on", "amount", "method", "reference", "recorded_by"]
+    list_filter = ["method"]
+    search_fields = ["credit_note__number", "reference"]
+    list_select_related = True

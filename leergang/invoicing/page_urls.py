@@ -2,7 +2,7 @@
 
 from django.urls import path, register_converter
 
-from . import views
+from . import views, views_export
 
 
 class InvoiceNumberConverter:
@@ -23,7 +23,10 @@ app_name = "invoices"
 
 urlpatterns = [
     path("", views.invoice_list, name="list"),
+    path("export/", views_export.export_page, name="export"),
+    path("export/facturen.csv", views_export.export_csv, name="export_csv"),
     path("<invoice_number:number>/", views.invoice_detail, name="detail"),
     path("<invoice_number:number>/betalingen/", views.record_payment, name="record_payment"),
     path("<invoice_number:number>/betalingen/<int:payment_id>/verwijderen/", views.remove_payment, name="remove_payment"),
+    path("<invoice_number:number>/terugbetalingen/", views.record_refund, name="record_refund"),
 ]

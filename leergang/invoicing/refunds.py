@@ -141,4 +141,6 @@ def carry_over(*, actor: Any, credit_note: Invoice, invoice: Invoice, on: dateti
 
 
 def refunds_of(credit_note: Invoice) -> list[Refund]:
-    return list(Refund.objects.filter(credit_note=credit_note).select_related("offset_payment__invoice").order_by("paid_on", "pk"))
+    return list(
+        Refund.objects.filter(credit_note=credit_note).select_related("offset_payment__invoice").order_by("paid_on", "pk")
+    )

@@ -31,8 +31,8 @@ from leergang.core import formatting
 from leergang.core.errors import DomainError, Invalid, NotFound
 from leergang.enrolment.inbox_forms import DomainErrorsMixin
 
-from . import payment_rules, payments, selectors
-from .models import Invoice, InvoiceKind, InvoiceStatus
+from . import payment_rules, payments, refunds, selectors
+from .models import Invoice, InvoiceKind, InvoiceStatus, Payment
 from .rules import cents
 
 OVERDUE = "overdue"
@@ -72,6 +72,43 @@ class PaymentForm(DomainErrorsMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "payment")
+        super().__init__(*args, **kwargs)
+
+    def clean_amount(self) -> Decimal:
+        try:
+            return payment_rules.clean_amount(payment_rules.parse_typed_amount(self.cleaned_data["amount"]))
+        except Invalid as exc:
+            raise forms.ValidationError(exc.errors[0]["message"]) from None
+
+
+class RefundForm(DomainErrorsMixin, forms.Form):
+    """Money paid back by bank on an open credit note; the service checks it again (at most what is owed back)."""
+
+    paid_on = forms.DateField(
+        label=gettext_lazy("Date of the refund"),
+        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "required": gettext_lazy("Enter the date the money was paid back."),
+            "invalid": gettext_lazy("Enter a date, for example 2027-02-03."),
+        },
+    )
+    amount = forms.CharField(
+        label=gettext_lazy("Amount paid back in euros"),
+        max_length=30,
+        help_text=gettext_lazy("For example 1500.00 or 1500,00."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+        error_messages={"required": gettext_lazy("Enter the amount that was paid back.")},
+    )
+    reference = forms.CharField(
+        label=gettext_lazy("Reference (optional)"),
+        required=False,
+        max_length=payment_rules.MAX_REFERENCE_LENGTH,
+        help_text=gettext_lazy("The bank's description or transaction number."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", "refund")
         super().__init__(*args, **kwargs)
 
     def clean_amount(self) -> Decimal:
@@ -158,7 +195,23 @@ def _invoice(number: str) -> Invoice:
     return invoice
 
 
-def _detail(request: HttpRequest, invoice: Invoice, *, form: PaymentForm | None = None, status: int = 200) -> HttpResponse:
+def _payments(invoice: Invoice) -> list[Payment]:
+    """The invoice's payments, each with the credit note it was carried over from (if any): one query."""
+    found = list(Payment.objects.filter(invoice=invoice).select_related("offset_from__credit_note").order_by("paid_on", "pk"))
+    for payment in found:
+        refund = getattr(payment, "offset_from", None)  # a missing reverse one-to-one is an AttributeError
+        payment.carried_from = refund.credit_note if refund is not None else None
+    return found
+
+
+def _detail(
+    request: HttpRequest,
+    invoice: Invoice,
+    *,
+    form: PaymentForm | None = None,
+    refund_form: RefundForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     row = _row(invoice, timezone.localdate())
     payable = invoice.kind == InvoiceKind.INVOICE and invoice.status in payment_rules.OUTSTANDING
     if form is None and payable:
@@ -166,11 +219,27 @@ def _detail(request: HttpRequest, invoice: Invoice, *, form: PaymentForm | None 
     context = {
         "invoice": invoice,
         "row": row,
-        "payments": payments.payments_of(invoice),
         "payable": payable or form is not None,
         "removable": invoice.status not in (InvoiceStatus.CREDITED, InvoiceStatus.CANCELLED),
         "form": form,
     }
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
+        owed_back = refunds.still_owed_back(invoice) if invoice.status == InvoiceStatus.OPEN else payment_rules.ZERO
+        refundable = owed_back > 0
+        if refund_form is None and refundable:
+            refund_form = RefundForm(initial={"paid_on": timezone.localdate(), "amount": f"{owed_back:.2f}"})
+        context.update(
+            {
+                "refunds": refunds.refunds_of(invoice),
+                "owed_back": owed_back,
+                "paid_on_corrected": cents(payments.with_paid(Invoice.objects.filter(pk=invoice.corrects_id)).get().paid),
+                "refundable": refundable or refund_form is not None,
+                "refund_form": refund_form,
+            }
+        )
+    else:
+        context["payments"] = found = _payments(invoice)
+        context["any_removable"] = any(payment.carried_from is None for payment in found)
     return render(request, "invoicing/invoice_detail.html", context, status=status)
 
 
@@ -227,3 +296,38 @@ def remove_payment(request: HttpRequest, number: str, payment_id: int) -> HttpRe
             % {"number": invoice.number, "status": str(invoice.get_status_display()).lower()},
         )
     return redirect("invoices:detail", number=number)
+
+
+@require_POST
+def record_refund(request: HttpRequest, number: str) -> HttpResponse:
+    """Record money paid back by bank on an open credit note (refunds.record_refund)."""
+    _require_office(request)
+    credit_note = _invoice(number)
+    if credit_note.kind != InvoiceKind.CREDIT_NOTE:
+        raise Http404("Refunds are recorded on credit notes; an invoice has no refunds page.")
+    form = RefundForm(request.POST)
+    if not form.is_valid():
+        return _detail(request, credit_note, refund_form=form, status=422)
+    try:
+        refund = refunds.record_refund(
+            actor=request.user,
+            credit_note_number=credit_note.number,
+            paid_on=form.cleaned_data["paid_on"],
+            amount=form.cleaned_data["amount"],
+            reference=form.cleaned_data["reference"],
+        )
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except DomainError as exc:
+        form.add_domain_error(exc)
+        return _detail(request, _invoice(number), refund_form=form, status=exc.status)
+    messages.success(
+        request,
+        _("Refund of %(amount)s recorded. Credit note %(number)s is now %(status)s.")
+        % {
+            "amount": formatting.money(refund.amount),
+            "number": credit_note.number,
+            "status": str(refund.credit_note.get_status_display()).lower(),
+        },
+    )
+    return redirect("invoices:detail", number=credit_note.number)

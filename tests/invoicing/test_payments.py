@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.core.models import AuditEntry
@@ -67,7 +67,7 @@ def test_an_overpayment_is_refused_naming_what_is_still_owed_and_nothing_is_stor
     pay(invoice, "2000.00")
     audit_rows = AuditEntry.objects.count()
 
-    with pytest.raises(Conflict) as caught:
+    with translation.override("en"), pytest.raises(Conflict) as caught:
         pay(invoice, "995.01")
 
     assert "995.00" in str(caught.value.detail)

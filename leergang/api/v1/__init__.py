@@ -5,9 +5,12 @@ from . import (
     attendance,
     awards,
     calendar,
+    changes,
     editions,
     errors,
+    finance,
     invoices,
+    money,
     papers,
     payments,
     presentations,
@@ -44,3 +47,6 @@ api.add_router("", attendance.router)
 api.add_router("", standing.router)
 api.add_router("", awards.router)
 api.add_router("", payments.router)
+api.add_router("", finance.router)
+api.add_router("", money.router)
+api.add_router("", changes.router)

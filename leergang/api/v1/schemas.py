@@ -4,7 +4,7 @@ from typing import Annotated, Any, Literal
 
 from django.utils.translation import gettext_noop
 from ninja import Field, Schema
-from pydantic import AfterValidator, Strict
+from pydantic import AfterValidator, Strict, ValidationInfo, field_validator
 
 Region = Literal["noord", "midden", "zuid"]
 Status = Literal["draft", "open", "running", "completed"]
@@ -12,10 +12,15 @@ WeekdayName = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "s
 Mode = Literal["on_site", "online", "hybrid"]
 Kind = Literal["content", "closing"]
 LanguageCode = Literal["nl", "en"]
+CancellationFeeKind = Literal["percentage", "amount"]
 
 # JSON integers only: pydantic would otherwise read `true` as 1 and "12" as 12.
 WholeNumber = Annotated[int, Strict()]
 
+PERCENTAGE_MESSAGE = gettext_noop("Enter a percentage from 0 to 100.")
+FREE_UNTIL = "Cancelling on or before this date costs nothing; null: the fee applies from the start (when there is one)."
+FEE_KIND = "percentage: `cancellation_fee_value` percent of the invoiced amount; amount: a fixed amount in EUR."
+FEE_VALUE = 'A percentage (at most "100.00") or an amount in EUR, two decimals; "0.00": cancelling is always free.'
 TIME_MESSAGE = gettext_noop("Enter a time as HH:MM, without a time zone (times are in Europe/Amsterdam).")
 
 
@@ -36,6 +41,13 @@ def _no_default(schema: dict[str, Any]) -> None:
 def optional(**constraints: Any) -> Any:
     """A field that may be left out but not sent as null (for PATCH): no default shown in the schema."""
     return Field(None, json_schema_extra=_no_default, **constraints)
+
+
+def _percentage_at_most_100(value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+    """A percentage fee is at most 100 (when the kind is known here; the service checks the stored kind too)."""
+    if value is not None and info.data.get("cancellation_fee_kind") == "percentage" and value > 100:
+        raise ValueError(PERCENTAGE_MESSAGE)
+    return value
 
 
 class ErrorItem(Schema):
@@ -120,6 +132,10 @@ class EditionOut(Schema):
     start_time: str = Field(description="HH:MM")
     end_time: str = Field(description="HH:MM")
     min_gap_days: int
+    cancellation_free_until: datetime.date | None = Field(description=FREE_UNTIL)
+    cancellation_fee_kind: CancellationFeeKind = Field(description=FEE_KIND)
+    cancellation_fee_value: str = Field(description=FEE_VALUE)
+    cancellation_terms: str = Field(description="The cancellation terms as one sentence, in the language of Accept-Language.")
     sessions: list[SessionOut]
 
 
@@ -138,6 +154,16 @@ class EditionIn(Schema):
     start_time: LocalTime = datetime.time(13, 30)
     end_time: LocalTime = datetime.time(19, 30)
     min_gap_days: WholeNumber = Field(28, ge=0, le=365)
+    cancellation_free_until: datetime.date | None = Field(None, description=FREE_UNTIL)
+    cancellation_fee_kind: CancellationFeeKind = Field("percentage", description=FEE_KIND)
+    cancellation_fee_value: Decimal = Field(
+        Decimal("0.00"), ge=Decimal("0"), le=Decimal("1000000"), max_digits=9, decimal_places=2, description=FEE_VALUE
+    )
+
+    @field_validator("cancellation_fee_value")
+    @classmethod
+    def _fee_at_most_100(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        return _percentage_at_most_100(value, info)
 
 
 class EditionPatch(Schema):
@@ -155,3 +181,13 @@ class EditionPatch(Schema):
     start_time: LocalTime = optional()
     end_time: LocalTime = optional()
     min_gap_days: WholeNumber = optional(ge=0, le=365)
+    cancellation_free_until: datetime.date | None = optional(description=f"{FREE_UNTIL} May be sent as null.")
+    cancellation_fee_kind: CancellationFeeKind = optional(description=FEE_KIND)
+    cancellation_fee_value: Decimal = optional(
+        ge=Decimal("0"), le=Decimal("1000000"), max_digits=9, decimal_places=2, description=FEE_VALUE
+    )
+
+    @field_validator("cancellation_fee_value")
+    @classmethod
+    def _fee_at_most_100(cls, value: Decimal | None, info: ValidationInfo) -> Decimal | None:
+        return _percentage_at_most_100(value, info)
