@@ -31,6 +31,26 @@ from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from . import discount_rules, discounts, rules
 from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus, Payment
 
+# What a credit note or a cancellation fee invoice takes over from the invoice it follows: the same
+# place, debtor, language and texts (the issuer's details are always the current ones).
+COPIED_FROM_INVOICE = (
+    "enrolment_id",
+    "language",
+    "currency",
+    "recipient_organisation",
+    "recipient_contact_name",
+    "recipient_address",
+    "recipient_postal_code",
+    "recipient_city",
+    "recipient_email",
+    "recipient_po_number",
+    "participant_name",
+    "programme_title",
+    "edition_start_date",
+    "edition_end_date",
+    "vat_exemption_note",
+)
+
 # Everything an invoice shows, recorded in the audit log when it is issued.
 SNAPSHOT_FIELDS = [field.name for field in Invoice._meta.concrete_fields if field.name not in {"id", "created_at", "updated_at"}]
 
@@ -223,27 +243,7 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
 
     lines = rules.credited_lines(original.lines)
     sequence, number = _take_number(issued_on.year)
-    copied = {
-        name: getattr(original, name)
-        for name in (
-            "enrolment_id",
-            "purpose",
-            "language",
-            "currency",
-            "recipient_organisation",
-            "recipient_contact_name",
-            "recipient_address",
-            "recipient_postal_code",
-            "recipient_city",
-            "recipient_email",
-            "recipient_po_number",
-            "participant_name",
-            "programme_title",
-            "edition_start_date",
-            "edition_end_date",
-            "vat_exemption_note",
-        )
-    }
+    copied = {name: getattr(original, name) for name in ("purpose", *COPIED_FROM_INVOICE)}
     credit_note = Invoice(
         number=number,
         year=issued_on.year,
@@ -308,26 +308,7 @@ def issue_fee_invoice(
     lines = [rules.line(description, amount)]
     term = settings.INVOICE_PAYMENT_TERM_DAYS
     sequence, number = _take_number(issued_on.year)
-    copied = {
-        name: getattr(original, name)
-        for name in (
-            "enrolment_id",
-            "language",
-            "currency",
-            "recipient_organisation",
-            "recipient_contact_name",
-            "recipient_address",
-            "recipient_postal_code",
-            "recipient_city",
-            "recipient_email",
-            "recipient_po_number",
-            "participant_name",
-            "programme_title",
-            "edition_start_date",
-            "edition_end_date",
-            "vat_exemption_note",
-        )
-    }
+    copied = {name: getattr(original, name) for name in COPIED_FROM_INVOICE}
     invoice = Invoice(
         number=number,
         year=issued_on.year,

@@ -44,24 +44,22 @@ FILTERS = (
 )
 
 
-class PaymentForm(DomainErrorsMixin, forms.Form):
-    """What the office types; the service checks it again and decides what may be recorded."""
+class MoneyForm(DomainErrorsMixin, forms.Form):
+    """Money that moved (a payment received, a refund paid back) as the office types it; the service
+    checks it again and decides what may be recorded. Subclasses name the prefix and their texts."""
+
+    PREFIX = ""
+    TEXTS: dict[str, tuple[Any, Any]] = {}  # field: (label, the message when it is left empty)
 
     paid_on = forms.DateField(
-        label=gettext_lazy("Date of payment"),
         input_formats=["%Y-%m-%d", "%d-%m-%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": gettext_lazy("Enter the date the payment arrived."),
-            "invalid": gettext_lazy("Enter a date, for example 2027-02-03."),
-        },
+        error_messages={"invalid": gettext_lazy("Enter a date, for example 2027-02-03.")},
     )
     amount = forms.CharField(
-        label=gettext_lazy("Amount in euros"),
         max_length=30,
         help_text=gettext_lazy("For example 1500.00 or 1500,00."),
         widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={"required": gettext_lazy("Enter the amount that was paid.")},
     )
     reference = forms.CharField(
         label=gettext_lazy("Reference (optional)"),
@@ -71,8 +69,11 @@ class PaymentForm(DomainErrorsMixin, forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "payment")
+        kwargs.setdefault("prefix", self.PREFIX)
         super().__init__(*args, **kwargs)
+        for name, (label, required) in self.TEXTS.items():
+            self.fields[name].label = label
+            self.fields[name].error_messages["required"] = required
 
     def clean_amount(self) -> Decimal:
         try:
@@ -81,41 +82,22 @@ class PaymentForm(DomainErrorsMixin, forms.Form):
             raise forms.ValidationError(exc.errors[0]["message"]) from None
 
 
-class RefundForm(DomainErrorsMixin, forms.Form):
-    """Money paid back by bank on an open credit note; the service checks it again (at most what is owed back)."""
+class PaymentForm(MoneyForm):
+    PREFIX = "payment"
+    TEXTS = {
+        "paid_on": (gettext_lazy("Date of payment"), gettext_lazy("Enter the date the payment arrived.")),
+        "amount": (gettext_lazy("Amount in euros"), gettext_lazy("Enter the amount that was paid.")),
+    }
 
-    paid_on = forms.DateField(
-        label=gettext_lazy("Date of the refund"),
-        input_formats=["%Y-%m-%d", "%d-%m-%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={
-            "required": gettext_lazy("Enter the date the money was paid back."),
-            "invalid": gettext_lazy("Enter a date, for example 2027-02-03."),
-        },
-    )
-    amount = forms.CharField(
-        label=gettext_lazy("Amount paid back in euros"),
-        max_length=30,
-        help_text=gettext_lazy("For example 1500.00 or 1500,00."),
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
-        error_messages={"required": gettext_lazy("Enter the amount that was paid back.")},
-    )
-    reference = forms.CharField(
-        label=gettext_lazy("Reference (optional)"),
-        required=False,
-        max_length=payment_rules.MAX_REFERENCE_LENGTH,
-        help_text=gettext_lazy("The bank's description or transaction number."),
-    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", "refund")
-        super().__init__(*args, **kwargs)
+class RefundForm(MoneyForm):
+    """Money paid back by bank on an open credit note (at most what is owed back, which the service checks)."""
 
-    def clean_amount(self) -> Decimal:
-        try:
-            return payment_rules.clean_amount(payment_rules.parse_typed_amount(self.cleaned_data["amount"]))
-        except Invalid as exc:
-            raise forms.ValidationError(exc.errors[0]["message"]) from None
+    PREFIX = "refund"
+    TEXTS = {
+        "paid_on": (gettext_lazy("Date of the refund"), gettext_lazy("Enter the date the money was paid back.")),
+        "amount": (gettext_lazy("Amount paid back in euros"), gettext_lazy("Enter the amount that was paid back.")),
+    }
 
 
 @dataclass
