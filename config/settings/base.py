@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "leergang.attendance",
     "leergang.awards",
     "leergang.invoicing",
+    "leergang.privacy",
     "leergang.notifications",
     "leergang.api",
     "leergang.demo",
@@ -174,6 +175,8 @@ EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else
 # Attempts per window before login answers 429; settings so benchmarks and fuzzing can raise them.
 LOGIN_RATE_LIMIT = int(os.environ.get("LOGIN_RATE_LIMIT", "10"))
 LOGIN_RATE_WINDOW_SECONDS = int(os.environ.get("LOGIN_RATE_WINDOW_SECONDS", "300"))
+# Registrations (form and API) per address in the same window: a public form, so limited too (R7).
+APPLY_RATE_LIMIT = int(os.environ.get("APPLY_RATE_LIMIT", "20"))
 # Wrong check-in codes a participant may try per login window before check-in answers 429 (M17).
 CHECK_IN_RATE_LIMIT = int(os.environ.get("CHECK_IN_RATE_LIMIT", "10"))
 

@@ -13,6 +13,7 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 LOGIN_RATE_LIMIT = 1000
+APPLY_RATE_LIMIT = 1000
 
 # Uploads (the demo's papers, tests' files) go to a folder of this run, removed when it ends, so
 # test runs never pile files up in var/uploads.

@@ -1,5 +1,9 @@
-"""A small fixed-window limit on login attempts and public forms (forgot password, password links),
-counted in the cache per client address and scope; LOGIN_RATE_LIMIT per LOGIN_RATE_WINDOW_SECONDS."""
+"""A small fixed-window limit on login attempts and public forms (forgot password, password links,
+registration), counted in the cache per client address and scope, per LOGIN_RATE_WINDOW_SECONDS:
+LOGIN_RATE_LIMIT attempts, or APPLY_RATE_LIMIT for registrations (page and API), which colleagues
+behind one office address may send more of than logins.
+
+With several app servers set CACHE_URL=db (a shared cache), or each server counts on its own."""
 
 from django.conf import settings
 from django.core.cache import cache
@@ -8,6 +12,13 @@ from django.core.cache import cache
 def _key(scope: str, request) -> str:
     address = request.META.get("REMOTE_ADDR", "unknown")
     return f"ratelimit:{scope}:{address}"
+
+
+LIMIT_SETTINGS = {"apply": "APPLY_RATE_LIMIT"}
+
+
+def limit_for(scope: str) -> int:
+    return getattr(settings, LIMIT_SETTINGS.get(scope, "LOGIN_RATE_LIMIT"), settings.LOGIN_RATE_LIMIT)
 
 
 def hit(scope: str, request) -> bool:
@@ -21,4 +32,4 @@ def hit(scope: str, request) -> bool:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=window)
         return False
-    return count > settings.LOGIN_RATE_LIMIT
+    return count > limit_for(scope)

@@ -322,7 +322,7 @@ def test_a_form_without_its_key_asks_once_more_and_stores_nothing(client, open_e
     assert Application.objects.count() == 1
 
 
-@override_settings(LOGIN_RATE_LIMIT=3)
+@override_settings(APPLY_RATE_LIMIT=3)
 def test_too_many_posts_get_429_and_store_nothing(client, open_edition):
     key = fresh_key(client, open_edition, "en")
     for _ in range(3):
