@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test serve setup messages compilemessages migrate lint format bench clean
+.PHONY: run test serve setup messages compilemessages migrate lint format bench clean backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Leergang needs Python 3.11 or newer.")'
@@ -53,6 +53,17 @@ lint: setup
 format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# One .tar.gz with the database (SQLite copy or pg_dump) and the uploads; the database comes from
+# DATABASE_URL as for every other target. Default file: backups/leergang-<kind>-<UTC time>.tar.gz.
+backup: $(STAMP)
+	$(MANAGE) backup $(if $(FILE),--output "$(FILE)")
+
+# Puts a backup back and migrates it forward; a database that holds data is replaced only after
+# a typed "yes" or with YES=1.
+restore: $(STAMP)
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=backups/leergang-....tar.gz [YES=1]" >&2; exit 2; }
+	$(MANAGE) restore "$(FILE)" $(if $(YES),--yes)
 
 bench: migrate
 	$(BIN)/python -m bench

@@ -22,7 +22,9 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("leergang.catalog.urls")),
+    path("", include("leergang.privacy.page_urls")),
     path("account/facturen/", include("leergang.invoicing.account_urls")),
+    path("account/mijn-gegevens/", include("leergang.privacy.account_urls")),
     path("account/", include("leergang.accounts.urls")),
     path("coordinatie/", include("leergang.scheduling.page_urls")),
     path("coordinatie/edities/", include("leergang.enrolment.inbox_urls")),
@@ -31,6 +33,8 @@ urlpatterns += i18n_patterns(
     path("coordinatie/facturen/", include("leergang.invoicing.page_urls")),
     path("coordinatie/aanmeldingen/", include(inbox_urls.application_urls)),
     path("coordinatie/inschrijvingen/", include("leergang.enrolment.change_urls")),
+    path("coordinatie/personen/", include("leergang.accounts.person_urls")),
+    path("coordinatie/personen/", include("leergang.privacy.office_urls")),
     path("aanmelden/", include("leergang.enrolment.urls")),
     path("aanbod/", include("leergang.enrolment.offer_urls")),
     path("literatuur/", include("leergang.learning.urls")),
