@@ -31,3 +31,7 @@ class Conflict(DomainError):
 
 class Invalid(DomainError):
     status = 422
+
+
+class TooManyRequests(DomainError):
+    status = 429

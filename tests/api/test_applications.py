@@ -230,3 +230,16 @@ def test_application_endpoints_are_for_the_office(client, open_edition, as_parti
         assert_error(decide(client, application_id, "admit", as_participant), 403)
         assert_error(decide(client, application_id, "admit", {}), 401)
         assert_error(client.get(f"{API}/applications/999999", HTTP_AUTHORIZATION="Bearer x"), 401)
+
+
+def test_the_public_application_endpoint_is_rate_limited_like_the_form(client, open_edition, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.APPLY_RATE_LIMIT = 2
+    for number in range(2):
+        assert apply(client, open_edition, application_body(email=f"r{number}@example.org")).status_code == 201
+    with nothing_changes():
+        body = assert_error(apply(client, open_edition, application_body(email="r3@example.org"), HTTP_ACCEPT_LANGUAGE="en"), 429)
+    assert "Too many applications" in body["detail"]
+    cache.clear()

@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.responses import Status
 
-from leergang.accounts import permissions
+from leergang.accounts import permissions, ratelimit
 from leergang.awards import selectors as award_selectors
 from leergang.catalog.models import Edition
 from leergang.core.csvsafe import neutralise
-from leergang.core.errors import NotFound
+from leergang.core.errors import NotFound, TooManyRequests
 from leergang.enrolment import changes, selectors, services
 from leergang.enrolment.models import Application, Enrolment
 
@@ -46,17 +46,28 @@ def _invoice_number(enrolment, kind="invoice"):
 
 @router.post(
     "/editions/{edition_id}/applications",
-    response={201: ApplicationCreatedOut, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={
+        201: ApplicationCreatedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        404: ErrorOut,
+        409: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     auth=optional_bearer,
     openapi_extra=ANONYMOUS_ALLOWED,
     summary="Apply for an edition (public); 409 when the edition is not open or the e-mail already applied",
     description=(
         "A `discount_code` (matched regardless of case and spaces) is checked and used with the application; "
         "a code that is unknown, inactive, not yet valid, expired, for another programme or edition, or used up "
-        'is a 422 naming the field `discount_code`, and nothing is stored. Left out, null or "": no discount.'
+        'is a 422 naming the field `discount_code`, and nothing is stored. Left out, null or "": no discount. '
+        "Like the registration form, at most APPLY_RATE_LIMIT requests per address in a few minutes; then 429."
     ),
 )
 def apply(request, edition_id: int, payload: ApplicationIn):
+    if ratelimit.hit("apply", request):
+        raise TooManyRequests(_("Too many applications from this address. Please try again in a few minutes."))
     invoice = payload.invoice
     data = services.ApplicationInput(
         first_name=payload.first_name.strip(),
@@ -242,19 +253,25 @@ def get_enrolment(request, enrolment_id: int):
     }
 
 
+# The body may be left out (then these defaults apply), but when sent it is a JSON object: `null`
+# is a 400 like on every endpoint, so the document must not offer `null` as a body.
+NO_BODY = CancelIn()
+
+
 @router.post(
     "/enrolments/{enrolment_id}/cancel",
-    response={200: CancelOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
+    response={200: CancelOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut},
     auth=coordinator_bearer,
     summary="Cancel an enrolment (coordinator): credit note, cancellation fee after the free period, seat freed",
     description=(
         "The body is optional: `reason` (printed on the credit note) and `waive_fee` (true: no cancellation "
         "fee even after the edition's free period). The invoice is credited in full; after the free period a "
         "fee invoice follows in the same series (`fee_invoice_number`), with money already paid carried over "
-        "to it. The freed seat is offered to the applicant waitlisted earliest. 409 when already cancelled."
+        "to it. The freed seat is offered to the applicant waitlisted earliest. 409 when already cancelled; "
+        "400 when the body is not a JSON object."
     ),
 )
-def cancel(request, enrolment_id: int, payload: CancelIn | None = None):
+def cancel(request, enrolment_id: int, payload: CancelIn = NO_BODY):
     result = changes.cancel_enrolment(
         actor=request.user,
         enrolment_id=enrolment_id,
@@ -277,7 +294,7 @@ def cancel(request, enrolment_id: int, payload: CancelIn | None = None):
     "/editions/{edition_id}/participants.csv",
     response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=coordinator_bearer,
-    openapi_extra={"responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}},
     summary="The edition's participants as CSV (coordinator)",
 )
 def participants_csv(request, edition_id: int):

@@ -59,7 +59,7 @@ def record(request, session_id: int, enrolment_id: int, payload: AttendanceIn):
     "/editions/{edition_id}/attendance.csv",
     response={200: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=coordinator_bearer,
-    openapi_extra={"responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}},
+    openapi_extra={"responses": {200: {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}}},
     summary=(
         "The edition's attendance as CSV (coordinator): a row per enrolled participant, a column per session "
         "(present, absent, excused or empty) and the number of content sessions attended"

@@ -28,6 +28,27 @@ def _email(value: str) -> str:
 # Checked as Django checks e-mail fields (no extra package), at most 254 characters.
 EmailStr = Annotated[str, Field(max_length=254), AfterValidator(_email)]
 
+MOMENT_OFFSET_MESSAGE = gettext_noop(
+    "Enter a date and time with a time zone offset of at most 14 hours, such as 2027-01-05T10:30:00+01:00."
+)
+MOMENT_YEAR_MESSAGE = gettext_noop("Enter a date and time from the year 1900 to 2999.")
+MOMENT_DESCRIPTION = "ISO 8601 with a UTC offset of at most 14 hours (2027-01-05T10:30:00+01:00), year 1900 to 2999."
+
+
+def _moment(value: datetime.datetime) -> datetime.datetime:
+    """A moment every database stores and every page can show: with an offset (a real one: at most
+    14 hours; PostgreSQL refuses larger ones), and a year far from the calendar's ends, where
+    converting it to another time zone would overflow."""
+    offset = value.utcoffset()
+    if offset is None or abs(offset) > datetime.timedelta(hours=14):
+        raise ValueError(MOMENT_OFFSET_MESSAGE)
+    if not 1900 <= value.year <= 2999:
+        raise ValueError(MOMENT_YEAR_MESSAGE)
+    return value
+
+
+Moment = Annotated[datetime.datetime, AfterValidator(_moment)]
+
 
 class InvoiceAddressIn(Schema):
     organisation: str = Field(min_length=1, max_length=200)
@@ -109,7 +130,7 @@ class ApplicationOut(Schema):
 
 
 class IntakeIn(Schema):
-    scheduled_at: datetime.datetime
+    scheduled_at: Moment = Field(description=MOMENT_DESCRIPTION)
     mode: Literal["online", "on_site"]
     interviewer: str = Field(min_length=1, max_length=200)
 

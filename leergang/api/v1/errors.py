@@ -8,6 +8,8 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from leergang.core.errors import DomainError
 
+from .parser import NulInBody
+
 # Pydantic error types as a person would read them; the rest keep pydantic's own message.
 _MESSAGES = {
     "missing": lambda e: _("This field is required."),
@@ -97,6 +99,10 @@ def install(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
+        if isinstance(exc.__cause__, NulInBody):  # ninja wraps every parser failure in a 400
+            message = str(_("Remove the invisible control characters from this text."))
+            errors = [{"field": field, "message": message} for field in exc.__cause__.fields]
+            return error_response(api, request, 422, _("Some fields are not valid; see errors for what to change."), errors)
         if exc.status_code == 400:  # ninja's own parse failures carry technical text
             return error_response(api, request, 400, _("The request body could not be read; send a JSON object."))
         return error_response(api, request, exc.status_code, exc.message)

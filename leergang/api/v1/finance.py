@@ -97,7 +97,7 @@ class FinanceExportOut(Schema):
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 CSV_RESPONSE = {
     "responses": {
-        "200": {
+        200: {
             "description": (
                 "The same rows as CSV (UTF-8, comma, a header with the same keys; free-text cells neutralised "
                 "against formulas), as an attachment named leergang-financieel-FROM-TO.csv."

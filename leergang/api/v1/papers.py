@@ -122,7 +122,7 @@ def assess(request, enrolment_id: int, payload: AssessmentIn):
 
 @router.get(
     "/enrolments/{enrolment_id}/paper/file",
-    response={200: None, 401: ErrorOut, 404: ErrorOut},
+    response={200: None, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     auth=[bearer, session],
     openapi_extra=FILE_DOC,
     url_name="paper_file",

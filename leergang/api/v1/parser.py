@@ -3,6 +3,25 @@ import json
 from ninja.parser import Parser
 
 
+class NulInBody(ValueError):
+    """Text in the body holds a NUL character, which PostgreSQL cannot store (nor look up): the
+    fields are named so the error handler answers 422 for them instead of a 500 from the database."""
+
+    def __init__(self, fields: list[str]):
+        super().__init__("the body contains a NUL character")
+        self.fields = fields
+
+
+def _nul_fields(value, path: tuple = ()) -> list[str]:
+    if isinstance(value, str):
+        return [".".join(path) or "body"] if "\x00" in value else []
+    if isinstance(value, dict):  # keys are field names: one with a NUL is unknown, so ignored like any other
+        return [field for key, item in value.items() for field in _nul_fields(item, (*path, key))]
+    if isinstance(value, list):
+        return [field for index, item in enumerate(value) for field in _nul_fields(item, (*path, str(index)))]
+    return []
+
+
 class JSONObjectParser(Parser):
     """Every request body of this API is a JSON object; anything else (an array, a bare string or
     number, a form) is a 400 rather than a list of "required" errors for fields that were sent."""
@@ -16,4 +35,7 @@ class JSONObjectParser(Parser):
         data = json.loads(request.body)
         if not isinstance(data, dict):
             raise ValueError("the body is not a JSON object")
+        fields = _nul_fields(data)
+        if fields:
+            raise NulInBody(fields)
         return data

@@ -1,3 +1,4 @@
+from django.http import Http404
 from ninja import Router
 
 from leergang.catalog import selectors
@@ -28,4 +29,6 @@ def list_programmes(request):
     summary="A programme with its learning goals, teachers and editions (drafts only for a coordinator)",
 )
 def get_programme(request, slug: str):
+    if "\x00" in slug:  # no slug has one, and PostgreSQL cannot even look a NUL character up
+        raise Http404
     return presenters.programme_detail(selectors.programme_for_page(user=request.user, slug=slug))
