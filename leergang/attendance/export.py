@@ -19,7 +19,7 @@ def filename(edition: Edition) -> str:
 
 def attendance_csv(edition: Edition) -> str:
     """Three queries: the sessions, the enrolled participants and their attendance."""
-    sessions = list(edition.sessions.order_by("number").only("pk", "number", "date", "kind"))
+    sessions = list(edition.sessions.order_by("number").only("pk", "edition_id", "number", "date", "kind"))
     enrolments = list(
         Enrolment.objects.filter(edition=edition, status=EnrolmentStatus.ENROLLED)
         .select_related("participant")

@@ -14,7 +14,8 @@ from collections import defaultdict
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Q
+from django.db.models import CharField, Q, QuerySet
+from django.db.models.functions import Cast
 
 from .models import AuditEntry
 
@@ -25,49 +26,53 @@ NOT_ABOUT = {"actor", "author", "created_by", "decided_by", "recorded_by", "issu
 SKIPPED_MODELS = {"core.auditentry"}
 
 
-def related_objects(user: Any) -> dict[str, set[int]]:
-    """{model label: primary keys} of the rows about `user` (their own rows included)."""
+def _about(user: Any) -> dict[type, QuerySet]:
+    """{model: a lazy queryset of its rows about `user`}: nothing runs until it is used, so the
+    history below is one query however many models hang off a person."""
     from leergang.enrolment.models import Application, Enrolment
 
-    found: dict[str, set[int]] = defaultdict(set)
     user_model = type(user)
-    frontier: dict[type, set[int]] = {user_model: {user.pk}}
-    applications = set(Application.objects.filter(email__iexact=user.email).values_list("pk", flat=True))
-    applications |= set(
-        Enrolment.objects.filter(participant=user, application__isnull=False).values_list("application_id", flat=True)
+    applications = Application.objects.filter(
+        Q(email__iexact=user.email) | Q(pk__in=Enrolment.objects.filter(participant=user).values("application_id"))
     )
-    frontier[Application] = applications
-    for model, keys in frontier.items():
-        found[model._meta.label_lower] |= keys
+    conditions: dict[type, Q] = {user_model: Q(pk=user.pk), Application: Q(pk__in=applications.values("pk"))}
+    frontier = dict(conditions)
     for _depth in range(DEPTH):
-        following: dict[type, set[int]] = defaultdict(set)
+        following: dict[type, Q] = {}
         for model in apps.get_models():
-            label = model._meta.label_lower
-            if label in SKIPPED_MODELS:
+            if model._meta.label_lower in SKIPPED_MODELS:
                 continue
             for field in model._meta.get_fields():
                 if not (field.many_to_one or field.one_to_one) or not field.concrete or field.name in NOT_ABOUT:
                     continue
-                keys = frontier.get(field.related_model)
-                if not keys:
+                related = field.related_model
+                if related not in frontier:
                     continue
-                rows = set(model.objects.filter(**{f"{field.name}__in": keys}).values_list("pk", flat=True))
-                new = rows - found[label]
-                if new:
-                    found[label] |= new
-                    following[model] |= new
+                rows = related.objects.filter(frontier[related]).values("pk")
+                condition = Q(**{f"{field.name}__in": rows})
+                following[model] = following[model] | condition if model in following else condition
         if not following:
             break
+        for model, condition in following.items():
+            conditions[model] = conditions[model] | condition if model in conditions else condition
         frontier = following
+    return {model: model.objects.filter(condition) for model, condition in conditions.items()}
+
+
+def related_objects(user: Any) -> dict[str, set[int]]:
+    """{model label: primary keys} of the rows about `user` (their own rows included); a query per model."""
+    found: dict[str, set[int]] = defaultdict(set)
+    for model, rows in _about(user).items():
+        found[model._meta.label_lower] |= set(rows.values_list("pk", flat=True))
     return found
 
 
 def entries_for(user: Any, *, limit: int = 1000) -> list[AuditEntry]:
-    """Audit entries about `user` or by them, newest first (at most `limit`)."""
+    """Audit entries about `user` or by them, newest first (at most `limit`): one query."""
     wanted = Q(actor=user)
-    for label, keys in related_objects(user).items():
-        if keys:
-            wanted |= Q(object_type=label, object_id__in=[str(key) for key in keys])
+    for model, rows in _about(user).items():
+        keys = rows.annotate(key=Cast("pk", output_field=CharField())).values("key")
+        wanted |= Q(object_type=model._meta.label_lower, object_id__in=keys)
     return list(AuditEntry.objects.filter(wanted).select_related("actor").order_by("-at", "-id")[:limit])
 
 
