@@ -231,36 +231,40 @@ def invoice_detail(request: HttpRequest, number: str) -> HttpResponse:
     return _detail(request, _invoice(number))
 
 
-@require_POST
-def record_payment(request: HttpRequest, number: str) -> HttpResponse:
-    _require_office(request)
-    invoice = _invoice(number)
-    form = PaymentForm(request.POST)
+def _record_money(request: HttpRequest, document: Invoice, *, form: MoneyForm, form_key: str, record, message) -> HttpResponse:
+    """The flow both money forms share: check the form, call the service `record(actor, number, fields)`,
+    show its refusal on the form or go back to the document with `message` about the recorded row."""
     if not form.is_valid():
-        return _detail(request, invoice, form=form, status=422)
+        return _detail(request, document, status=422, **{form_key: form})
     try:
-        payment = payments.record_payment(
-            actor=request.user,
-            invoice_number=invoice.number,
-            paid_on=form.cleaned_data["paid_on"],
-            amount=form.cleaned_data["amount"],
-            reference=form.cleaned_data["reference"],
-        )
+        row = record(request.user, document.number, form.cleaned_data)
     except NotFound as exc:
         raise Http404(str(exc.detail)) from exc
     except DomainError as exc:
         form.add_domain_error(exc)
-        return _detail(request, _invoice(number), form=form, status=exc.status)
-    messages.success(
+        return _detail(request, _invoice(document.number), status=exc.status, **{form_key: form})
+    messages.success(request, message(row))
+    return redirect("invoices:detail", number=document.number)
+
+
+@require_POST
+def record_payment(request: HttpRequest, number: str) -> HttpResponse:
+    _require_office(request)
+    return _record_money(
         request,
-        _("Payment of %(amount)s recorded. Invoice %(number)s is now %(status)s.")
-        % {
-            "amount": formatting.money(payment.amount),
-            "number": invoice.number,
-            "status": str(payment.invoice.get_status_display()).lower(),
-        },
+        _invoice(number),
+        form=PaymentForm(request.POST),
+        form_key="form",
+        record=lambda actor, number, data: payments.record_payment(actor=actor, invoice_number=number, **data),
+        message=lambda payment: (
+            _("Payment of %(amount)s recorded. Invoice %(number)s is now %(status)s.")
+            % {
+                "amount": formatting.money(payment.amount),
+                "number": number,
+                "status": str(payment.invoice.get_status_display()).lower(),
+            }
+        ),
     )
-    return redirect("invoices:detail", number=invoice.number)
 
 
 @require_POST
@@ -287,29 +291,18 @@ def record_refund(request: HttpRequest, number: str) -> HttpResponse:
     credit_note = _invoice(number)
     if credit_note.kind != InvoiceKind.CREDIT_NOTE:
         raise Http404("Refunds are recorded on credit notes; an invoice has no refunds page.")
-    form = RefundForm(request.POST)
-    if not form.is_valid():
-        return _detail(request, credit_note, refund_form=form, status=422)
-    try:
-        refund = refunds.record_refund(
-            actor=request.user,
-            credit_note_number=credit_note.number,
-            paid_on=form.cleaned_data["paid_on"],
-            amount=form.cleaned_data["amount"],
-            reference=form.cleaned_data["reference"],
-        )
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
-    except DomainError as exc:
-        form.add_domain_error(exc)
-        return _detail(request, _invoice(number), refund_form=form, status=exc.status)
-    messages.success(
+    return _record_money(
         request,
-        _("Refund of %(amount)s recorded. Credit note %(number)s is now %(status)s.")
-        % {
-            "amount": formatting.money(refund.amount),
-            "number": credit_note.number,
-            "status": str(refund.credit_note.get_status_display()).lower(),
-        },
+        credit_note,
+        form=RefundForm(request.POST),
+        form_key="refund_form",
+        record=lambda actor, number, data: refunds.record_refund(actor=actor, credit_note_number=number, **data),
+        message=lambda refund: (
+            _("Refund of %(amount)s recorded. Credit note %(number)s is now %(status)s.")
+            % {
+                "amount": formatting.money(refund.amount),
+                "number": number,
+                "status": str(refund.credit_note.get_status_display()).lower(),
+            }
+        ),
     )
-    return redirect("invoices:detail", number=credit_note.number)
