@@ -73,5 +73,7 @@ def open_page(browser):
 
 def assert_no_horizontal_scroll(page, viewport: str) -> None:
     width = VIEWPORTS[viewport]["width"]
+    # After a form's submit the page may still be navigating (no document yet): measure the new one.
+    page.wait_for_load_state("load")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll_width})"
