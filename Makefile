@@ -33,6 +33,7 @@ run: migrate
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 serve: migrate
+	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) createcachetable
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) collectstatic --noinput --verbosity 0
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) load_demo
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

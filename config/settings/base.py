@@ -102,7 +102,9 @@ def database_config() -> dict:
         config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     else:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
-        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "leergang.sqlite3"}
+        # Kept open between requests, as for PostgreSQL: opening an SQLite file and reading its
+        # schema again cost more than a whole simple request (gunicorn's workers are one thread each).
+        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "leergang.sqlite3", "CONN_MAX_AGE": 60}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE makes concurrent writers wait for the lock instead of failing mid-transaction.
         config["OPTIONS"] = {

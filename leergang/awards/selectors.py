@@ -1,8 +1,8 @@
 """Where an enrolment stands toward its award: the facts from the database fed to the pure rule.
 
-Reads only, each with a fixed number of queries: per enrolment (`standing_for`), per edition
-(`edition_standings`) or for many editions at once (`out_of_reach_by_edition`), never a query per
-participant or session.
+Reads only, each with a fixed number of queries: for any enrolments at once (`standings_for`), per
+edition (`edition_standings`) or for many editions at once (`out_of_reach_by_edition`), never a
+query per enrolment, participant or session.
 """
 
 from __future__ import annotations
@@ -221,28 +221,77 @@ def _paper_info(paper: PaperSubmission | None) -> dict[str, Any]:
 
 
 def standing_for(enrolment: Enrolment, *, today: datetime.date | None = None) -> Standing:
-    """One enrolment's standing (four queries: the sessions with the enrolment's attendance, the
-    paper, the presentation and the awards). `enrolment.edition.programme` should be loaded."""
+    """One enrolment's standing (four queries, as `standings_for`). `enrolment.edition.programme`
+    should be loaded."""
+    return standings_for([enrolment], today=today)[0]
+
+
+def sessions_by_edition(edition_ids: Iterable[int]) -> dict[int, list[SessionRow]]:
+    """The sessions of each edition (by id) in session order (one query)."""
+    sessions: dict[int, list[SessionRow]] = {}
+    for edition_id, pk, kind, day in (
+        Session.objects.filter(edition_id__in=set(edition_ids))
+        .order_by("edition_id", "number")
+        .values_list("edition_id", "pk", "kind", "date")
+    ):
+        sessions.setdefault(edition_id, []).append((pk, kind, day))
+    return sessions
+
+
+def standings_for(
+    enrolments: Iterable[Enrolment],
+    *,
+    today: datetime.date | None = None,
+    sessions: dict[int, list[SessionRow]] | None = None,
+    with_awards: bool = True,
+) -> list[Standing]:
+    """The standings of any enrolments (of any editions), in the order given. Four queries whatever
+    their number: the sessions of their editions (none when `sessions`, as `sessions_by_edition`
+    returns them, is given), their attendance, their current paper with their presentation, and their
+    awards (none with `with_awards=False`, for pages that do not show them).
+    `enrolment.edition.programme` should be loaded."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return []
     today = today or timezone.localdate()
-    status = Attendance.objects.filter(session=OuterRef("pk"), enrolment_id=enrolment.pk).values("status")[:1]
-    rows = list(
-        Session.objects.filter(edition_id=enrolment.edition_id)
-        .annotate(attendance_status=Subquery(status))
-        .order_by("number")
-        .values_list("pk", "kind", "date", "attendance_status")
-    )
-    sessions = [(pk, kind, day) for pk, kind, day, _status in rows]
-    statuses = {pk: value for pk, _kind, _day, value in rows if value}
-    return _standing(
-        enrolment,
-        policy_for(enrolment.edition.programme),
-        sessions,
-        statuses,
-        _paper_info(learning_selectors.latest_paper(enrolment.pk)),
-        learning_selectors.presented(enrolment.pk),
-        _awards_query().filter(enrolment_id=enrolment.pk),
-        today,
-    )
+    ids = [enrolment.pk for enrolment in enrolments]
+    if sessions is None:
+        sessions = sessions_by_edition(enrolment.edition_id for enrolment in enrolments)
+    statuses: dict[int, dict[int, str]] = {}
+    for enrolment_id, session_id, value in (
+        Attendance.objects.filter(enrolment_id__in=ids).order_by().values_list("enrolment_id", "session_id", "status")
+    ):
+        statuses.setdefault(enrolment_id, {})[session_id] = value
+    # The current paper is the latest upload (as learning_selectors.latest_paper); the presentation
+    # slot is one-to-one with the enrolment.
+    latest = PaperSubmission.objects.filter(enrolment_id=OuterRef("pk")).order_by("-submitted_at", "-id")
+    papers: dict[int, dict[str, Any]] = {}
+    presented: dict[int, bool | None] = {}
+    for pk, result, submitted_at, was_presented in (
+        Enrolment.objects.filter(pk__in=ids)
+        .annotate(paper_result=Subquery(latest.values("result")[:1]), paper_at=Subquery(latest.values("submitted_at")[:1]))
+        .order_by()
+        .values_list("pk", "paper_result", "paper_at", "presentation_slot__presented")
+    ):
+        papers[pk] = _paper_info(None if result is None else PaperSubmission(result=result, submitted_at=submitted_at))
+        presented[pk] = was_presented
+    awards: dict[int, list[Award]] = {}
+    if with_awards:
+        for award in _awards_query().filter(enrolment_id__in=ids):
+            awards.setdefault(award.enrolment_id, []).append(award)
+    return [
+        _standing(
+            enrolment,
+            policy_for(enrolment.edition.programme),
+            sessions.get(enrolment.edition_id, []),
+            statuses.get(enrolment.pk, {}),
+            papers.get(enrolment.pk) or _paper_info(None),
+            presented.get(enrolment.pk),
+            awards.get(enrolment.pk, ()),
+            today,
+        )
+        for enrolment in enrolments
+    ]
 
 
 def edition_standings(edition: Edition, *, today: datetime.date | None = None) -> list[Standing]:
@@ -298,13 +347,7 @@ def out_of_reach_by_edition(
     by_id = {edition.pk: edition for edition in editions}
     if not by_id:
         return {}
-    sessions: dict[int, list[SessionRow]] = {}
-    for edition_id, pk, kind, day in (
-        Session.objects.filter(edition_id__in=by_id)
-        .order_by("edition_id", "number")
-        .values_list("edition_id", "pk", "kind", "date")
-    ):
-        sessions.setdefault(edition_id, []).append((pk, kind, day))
+    sessions = sessions_by_edition(by_id)
     enrolments = Enrolment.objects.filter(edition_id__in=by_id, status=EnrolmentStatus.ENROLLED).select_related("participant")
     if exclude_noticed:
         enrolments = enrolments.filter(out_of_reach_notice__isnull=True)
@@ -334,7 +377,7 @@ def out_of_reach_by_edition(
 
 def participant_standings(user: Any, *, today: datetime.date | None = None) -> list[Standing]:
     """The standing of each of the user's enrolments in editions that are not drafts, the most
-    recent edition first (one query, then four per enrolment)."""
+    recent edition first (five queries, whatever the number of enrolments)."""
     if not getattr(user, "is_authenticated", False):
         return []
     enrolments = (
@@ -343,4 +386,4 @@ def participant_standings(user: Any, *, today: datetime.date | None = None) -> l
         .select_related("edition__programme")
         .order_by("-edition__start_date", "-pk")
     )
-    return [standing_for(enrolment, today=today) for enrolment in enrolments]
+    return standings_for(enrolments, today=today)

@@ -9,6 +9,11 @@ class InvoicingConfig(AppConfig):
 
     def ready(self) -> None:
         # The overdue reminder's worker job (M7).
-        from . import reminders
+        from leergang.notifications.services import register_renderer
+
+        from . import pdf, reminders
 
         reminders.register()
+        # Invoice PDFs attached to e-mails are made when the e-mail is sent (an invoice never
+        # changes after issue), so the request that changes a place does not wait for typst.
+        register_renderer(pdf.RENDERER, pdf.render_by_number)

@@ -177,3 +177,19 @@ def document_data(invoice: Invoice) -> dict[str, Any]:
             ),
             "page_label": _("Page"),
         }
+
+
+RENDERER = "invoice_pdf"
+
+
+def render_by_number(number: str) -> bytes:
+    from .models import Invoice
+
+    return invoice_pdf(Invoice.objects.get(number=number))
+
+
+def attachment(invoice) -> tuple[str, Any, str]:
+    """The invoice's PDF as an e-mail attachment, made when the e-mail is sent."""
+    from leergang.notifications.services import Rendered
+
+    return (filename(invoice), Rendered(RENDERER, invoice.number), "application/pdf")

@@ -81,7 +81,7 @@ def _remind(invoice_id: int, today: datetime.date) -> bool:
                 "iban": rules.iban_groups(invoice.issuer_iban),
             },
             language=invoice.language,
-            attachments=[(pdf.filename(invoice), pdf.invoice_pdf(invoice), "application/pdf")],
+            attachments=[pdf.attachment(invoice)],
             kind="payment_reminder",
             related=invoice,
         )

@@ -55,7 +55,7 @@ def send_documents(documents: list[Invoice | None], *, change: str) -> int:
                 "iban": rules.iban_groups(group[0].issuer_iban),
             },
             language=language,
-            attachments=[(pdf.filename(d), pdf.invoice_pdf(d), "application/pdf") for d in group],
+            attachments=[pdf.attachment(d) for d in group],
             kind="documents_changed",
             related=group[0],
         )

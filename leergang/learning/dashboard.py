@@ -1,7 +1,7 @@
 """What the dashboard shows about learning: per enrolment the next session, what to read, the own
 case, the hours and the standing toward the diploma; for teachers their editions and what waits
-for them (case entries to respond to, papers to assess). Reads only; a fixed number of queries per
-enrolment or edition, never per participant or entry.
+for them (case entries to respond to, papers to assess). Reads only; a fixed number of queries
+whatever the number of enrolments, editions, participants or entries.
 """
 
 from __future__ import annotations
@@ -9,16 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from leergang.attendance import selectors as attendance_selectors
+from leergang.attendance.models import AttendanceStatus
 from leergang.awards import rules as award_rules
 from leergang.awards import selectors as award_selectors
-from leergang.catalog.models import Edition, EditionStatus, Session
+from leergang.catalog.models import Edition, EditionStatus, Session, SessionKind
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import cases, selectors, timelog
-from .models import LiteratureItem, OwnCase
+from .models import CaseEntry, LiteratureItem, OwnCase, PresentationSlot
 
 
 @dataclass
@@ -39,40 +41,96 @@ class ParticipantCard:
     sessions_total: int = 0
 
 
-def participant_cards(user: Any) -> list[ParticipantCard]:
-    """A card per active enrolment in an edition that is not completed yet."""
-    enrolments = list(
-        Enrolment.objects.filter(participant_id=user.pk, status=EnrolmentStatus.ENROLLED)
-        .exclude(edition__status__in=[EditionStatus.COMPLETED, EditionStatus.DRAFT])
-        .select_related("edition__programme", "edition__room__location")
+def dashboard_enrolments(user: Any) -> list[Enrolment]:
+    """All the user's enrolments, the earliest edition first, with what the dashboard shows of them
+    loaded along (one query): the edition with its programme, room and location, the own case with
+    `case_entries` (its number of progress entries), and the presentation slot with
+    `positioned_slots` (how many participants of the edition have a place in the order)."""
+    entries = (
+        CaseEntry.objects.filter(case__enrolment_id=OuterRef("pk"))
+        .order_by()
+        .values("case_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    positioned = (
+        PresentationSlot.objects.filter(edition_id=OuterRef("edition_id"), position__isnull=False)
+        .order_by()
+        .values("edition_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        Enrolment.objects.filter(participant_id=user.pk)
+        .select_related("edition__programme", "edition__room__location", "own_case", "presentation_slot")
+        .annotate(case_entries=Coalesce(Subquery(entries), 0), positioned_slots=Coalesce(Subquery(positioned), 0))
         .order_by("edition__start_date")
     )
+
+
+def _closing_session(sessions: list[Session]) -> Session | None:
+    """As selectors.closing_session: the last closing session by date, then number."""
+    closing = [session for session in sessions if session.kind == SessionKind.CLOSING]
+    return max(closing, key=lambda session: (session.date, session.number), default=None)
+
+
+def _presentation(enrolment: Enrolment, sessions: list[Session]) -> selectors.PresentationTurn | None:
+    """As selectors.presentation_for, from what dashboard_enrolments loaded."""
+    slot = getattr(enrolment, "presentation_slot", None)
+    if slot is None or slot.position is None or enrolment.status != EnrolmentStatus.ENROLLED:
+        return None
+    return selectors.PresentationTurn(
+        position=slot.position,
+        total=enrolment.positioned_slots,
+        closing_session=_closing_session(sessions),
+        presented=slot.presented,
+    )
+
+
+def participant_cards(user: Any, enrolments: list[Enrolment] | None = None) -> list[ParticipantCard]:
+    """A card per active enrolment in an edition that is not completed yet. `enrolments` are the
+    user's as `dashboard_enrolments` loads them (read when not given). Six queries at most with
+    them, whatever the number of enrolments: the sessions, the standings' three, the literature
+    for the next sessions and the hours."""
+    if enrolments is None:
+        enrolments = dashboard_enrolments(user)
+    hidden = (EditionStatus.COMPLETED, EditionStatus.DRAFT)
+    active = [e for e in enrolments if e.status == EnrolmentStatus.ENROLLED and e.edition.status not in hidden]
+    if not active:
+        return []
     today = timezone.localdate()
+    sessions: dict[int, list[Session]] = {}
+    for session in Session.objects.filter(edition_id__in={e.edition_id for e in active}).order_by("edition_id", "number"):
+        sessions.setdefault(session.edition_id, []).append(session)
+    rows = {edition_id: [(s.pk, s.kind, s.date) for s in found] for edition_id, found in sessions.items()}
+    standings = award_selectors.standings_for(active, today=today, sessions=rows, with_awards=False)
+    next_sessions = {}
+    for enrolment in active:
+        upcoming = [s for s in sessions.get(enrolment.edition_id, []) if s.date >= today]
+        next_sessions[enrolment.pk] = upcoming[0] if upcoming else None
+    literature = selectors.literature_by_session(s.pk for s in next_sessions.values() if s is not None)
+    times = timelog.time_summaries(active, sessions=sessions)
     cards = []
-    for enrolment in enrolments:
-        standing = award_selectors.standing_for(enrolment)
-        sessions = list(enrolment.edition.sessions.order_by("number"))
-        upcoming = [s for s in sessions if s.date >= today]
-        next_session = upcoming[0] if upcoming else None
-        reading = selectors.session_literature(next_session.pk) if next_session else []
-        excused = bool(next_session and attendance_selectors.is_excused(next_session.pk, enrolment.pk))
-        case = OwnCase.objects.filter(enrolment=enrolment).first()
+    for enrolment, standing in zip(active, standings, strict=True):
+        next_session = next_sessions[enrolment.pk]
+        reading = literature.get(next_session.pk, []) if next_session else []
+        case = getattr(enrolment, "own_case", None)
         cards.append(
             ParticipantCard(
                 enrolment=enrolment,
                 next_session=next_session,
-                excused_next=excused,
+                excused_next=bool(next_session and dict(standing.attendance).get(next_session.pk) == AttendanceStatus.EXCUSED),
                 reading=reading,
                 reading_minutes=sum(item.preparation_minutes for item in reading),
                 case=case,
-                entries_written=case.entries.count() if case else 0,
-                time=timelog.time_summary(enrolment),
+                entries_written=enrolment.case_entries if case else 0,
+                time=times[enrolment.pk],
                 standing=standing.outcome,
                 paper=standing.paper_info,
                 out_of_reach=standing.out_of_reach,
                 prospect=standing.prospect,
-                presentation=selectors.presentation_for(enrolment.pk),
-                sessions_total=len(sessions),
+                presentation=_presentation(enrolment, sessions.get(enrolment.edition_id, [])),
+                sessions_total=len(sessions.get(enrolment.edition_id, [])),
             )
         )
     return cards
@@ -96,30 +154,37 @@ class TeacherOverview:
 
 
 def taught_editions(user: Any) -> list[Edition]:
-    """Editions (open or running) the user teaches: as a lead teacher of the programme or of a part."""
-    profile = getattr(user, "teacher_profile", None) if getattr(user, "is_teacher", False) else None
-    if profile is None:
+    """Editions (open or running) the user teaches: as a lead teacher of the programme or of a part.
+    Each with `participants`, its number of enrolled participants (one query)."""
+    if not getattr(user, "is_teacher", False):
         return []
-    from django.db.models import Q
-
+    enrolled = (
+        Enrolment.objects.filter(edition_id=OuterRef("pk"), status=EnrolmentStatus.ENROLLED)
+        .order_by()
+        .values("edition_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Edition.objects.filter(status__in=[EditionStatus.OPEN, EditionStatus.RUNNING])
-        .filter(Q(programme__teacher_links__teacher=profile) | Q(sessions__parts__teacher=profile))
+        .filter(Q(programme__teacher_links__teacher__user_id=user.pk) | Q(sessions__parts__teacher__user_id=user.pk))
         .select_related("programme")
+        .annotate(participants=Coalesce(Subquery(enrolled), 0))
         .distinct()
         .order_by("start_date")
     )
 
 
 def teacher_overview(user: Any) -> TeacherOverview:
-    """For teachers; the programme office reaches the same pages from its edition list."""
+    """For teachers; the programme office reaches the same pages from its edition list. Four
+    queries, whatever the number of editions."""
     if not getattr(user, "is_teacher", False):
         return TeacherOverview([], [], [])
     editions = taught_editions(user)
     today = timezone.localdate()
-    rows = []
-    for edition in editions:
-        next_session = edition.sessions.filter(date__gte=today).order_by("number").first()
-        participants = edition.enrolments.filter(status=EnrolmentStatus.ENROLLED).count()
-        rows.append(TeachingEdition(edition, next_session, participants))
+    next_sessions: dict[int, Session] = {}
+    if editions:
+        for session in Session.objects.filter(edition__in=editions, date__gte=today).order_by("edition_id", "number"):
+            next_sessions.setdefault(session.edition_id, session)
+    rows = [TeachingEdition(edition, next_sessions.get(edition.pk), edition.participants) for edition in editions]
     return TeacherOverview(rows, cases.entries_awaiting_response(user), selectors.papers_to_assess(user))

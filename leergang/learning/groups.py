@@ -103,19 +103,24 @@ def form_groups(*, actor: Any, edition_id: int, session_id: int, size: int) -> l
 
 
 def groupings(edition_id: int) -> dict[int, list[Group]]:
-    """Every grouping of an edition by the number of the session it was formed at (two queries)."""
+    """Every grouping of an edition by the number of the session it was formed at (one query)."""
+    groups: dict[int, tuple[int, int, int]] = {}
     members: dict[int, list[int]] = {}
-    for group_id, enrolment_id in (
-        StudyGroupMember.objects.filter(group__edition_id=edition_id).order_by().values_list("group_id", "enrolment_id")
+    # A row per member; the outer join keeps a group whose members were all erased.
+    for group_id, number, from_session_id, session_number, enrolment_id in (
+        StudyGroup.objects.filter(edition_id=edition_id)
+        .order_by()
+        .values_list("pk", "number", "from_session_id", "from_session__number", "members__enrolment_id")
     ):
-        members.setdefault(group_id, []).append(enrolment_id)
+        groups[group_id] = (number, from_session_id, session_number)
+        found = members.setdefault(group_id, [])
+        if enrolment_id is not None:
+            found.append(enrolment_id)
     result: dict[int, list[Group]] = {}
-    for group in StudyGroup.objects.filter(edition_id=edition_id).select_related("from_session"):
-        result.setdefault(group.from_session.number, []).append(
-            Group(group.pk, group.number, group.from_session_id, tuple(sorted(members.get(group.pk, []))))
-        )
-    for groups in result.values():
-        groups.sort(key=lambda g: g.number)
+    for group_id, (number, from_session_id, session_number) in groups.items():
+        result.setdefault(session_number, []).append(Group(group_id, number, from_session_id, tuple(sorted(members[group_id]))))
+    for found_groups in result.values():
+        found_groups.sort(key=lambda g: g.number)
     return result
 
 
@@ -143,13 +148,13 @@ def group_of(all_groupings: dict[int, list[Group]], session_number: int, enrolme
 
 
 def peers_at(edition_id: int, session_number: int, enrolment_id: int) -> set[int]:
-    """The enrolments in the same group as `enrolment_id` at a session, itself excluded (two queries)."""
+    """The enrolments in the same group as `enrolment_id` at a session, itself excluded (one query)."""
     group = group_of(groupings(edition_id), session_number, enrolment_id)
     return set(group.enrolment_ids) - {enrolment_id} if group else set()
 
 
 def ever_peers(edition_id: int, enrolment_id: int) -> set[int]:
-    """Everyone who shares or shared a group with `enrolment_id` in the edition (two queries)."""
+    """Everyone who shares or shared a group with `enrolment_id` in the edition (one query)."""
     result: set[int] = set()
     for groups in groupings(edition_id).values():
         for group in groups:

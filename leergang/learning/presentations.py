@@ -8,6 +8,7 @@ enrolment, then the slot.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -30,10 +31,11 @@ RECORD_FIELDS = ["enrolment", "presented", "recorded_at", "recorded_by"]
 NAME_ORDER = [Lower("participant__last_name"), Lower("participant__first_name"), "pk"]
 
 
-def _edition_for(actor: Any, edition_id: int) -> Edition:
-    """The edition, locked, for its teachers and the programme office; 404 when its existence is
-    private to the caller, 403 when it is public but not theirs."""
-    edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
+def _edition_for(actor: Any, edition_id: int, *, lock: bool = True) -> Edition:
+    """The edition, locked (else with its programme, for a page), for its teachers and the programme
+    office; 404 when its existence is private to the caller, 403 when it is public but not theirs."""
+    editions = Edition.objects.select_for_update() if lock else Edition.objects.select_related("programme")
+    edition = editions.filter(pk=edition_id).first()
     if edition is None:
         raise NotFound(_("There is no edition with this number."))
     if permissions.is_coordinator(actor) or permissions.teaches_edition(actor, edition):
@@ -66,9 +68,20 @@ def _write_order(edition: Edition, ordered: list[PresentationSlot], dropped: lis
         PresentationSlot.objects.bulk_create(new)
 
 
-def _sync(actor: Any, edition: Edition) -> list[PresentationSlot]:
-    """Bring the slots in line with the enrolled participants (the edition must be locked): the
-    existing order stays, new participants are appended in name order, cancelled ones drop out."""
+@dataclass(frozen=True)
+class _Plan:
+    current: list[PresentationSlot]  # the slots with a place, in order
+    ordered: list[PresentationSlot]  # the order the slots should have
+    dropped: list[PresentationSlot]  # slots with a place whose participant is no longer enrolled
+
+    @property
+    def changes(self) -> bool:
+        return bool(self.dropped) or [slot.position for slot in self.ordered] != list(range(1, len(self.ordered) + 1))
+
+
+def _plan(edition: Edition) -> _Plan:
+    """How the slots should be to match the enrolled participants (two queries): the existing order
+    stays, new participants are appended in name order, cancelled ones drop out."""
     slots = list(PresentationSlot.objects.filter(edition=edition).select_related("enrolment__participant"))
     enrolled = list(
         Enrolment.objects.filter(edition=edition, status=EnrolmentStatus.ENROLLED)
@@ -87,26 +100,41 @@ def _sync(actor: Any, edition: Edition) -> list[PresentationSlot]:
         for enrolment in enrolled
         if enrolment.pk not in kept_ids
     ]
-    ordered = kept + appended
-    if dropped or appended or [slot.position for slot in ordered] != list(range(1, len(ordered) + 1)):
-        before = _order(current)
-        _write_order(edition, ordered, dropped)
+    return _Plan(current, kept + appended, dropped)
+
+
+def _sync(actor: Any, edition: Edition) -> list[PresentationSlot]:
+    """Bring the slots in line with the enrolled participants (the edition must be locked)."""
+    plan = _plan(edition)
+    if plan.changes:
+        before = _order(plan.current)
+        _write_order(edition, plan.ordered, plan.dropped)
         audit.record(
             actor=actor,
             action="presentation.slots_updated",
             obj=edition,
             before={"order": before},
-            after={"order": _order(ordered)},
+            after={"order": _order(plan.ordered)},
         )
-    return ordered
+    return plan.ordered
+
+
+def edition_slots(*, actor: Any, edition_id: int) -> tuple[Edition, list[PresentationSlot]]:
+    """The edition (with its programme) and its presentation slots in order, one per enrolled
+    participant (the edition's teachers and the programme office). Slots already in order, as at
+    every look but the first after a change of participants, are only read: no lock, no
+    transaction. Otherwise the edition is locked and missing slots are appended in name order."""
+    edition = _edition_for(actor, edition_id, lock=False)
+    plan = _plan(edition)
+    if not plan.changes:
+        return edition, plan.ordered
+    with transaction.atomic():
+        return edition, _sync(actor, _edition_for(actor, edition_id))
 
 
 def ensure_slots(*, actor: Any, edition_id: int) -> list[PresentationSlot]:
-    """The edition's presentation slots in order, one per enrolled participant (the edition's
-    teachers and the programme office). Missing slots are appended in name order."""
-    with transaction.atomic():
-        edition = _edition_for(actor, edition_id)
-        return _sync(actor, edition)
+    """The edition's presentation slots in order, as `edition_slots`."""
+    return edition_slots(actor=actor, edition_id=edition_id)[1]
 
 
 def reorder_slots(*, actor: Any, edition_id: int, enrolment_ids: list[int]) -> list[PresentationSlot]:

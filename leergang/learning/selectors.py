@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,6 +66,17 @@ def literature_item(item_id: int) -> LiteratureItem | None:
 def session_literature(session_id: int) -> list[LiteratureItem]:
     """A session's literature in its order (one query); check can_view_literature first."""
     return list(LiteratureItem.objects.filter(session_id=session_id).order_by("order", "id"))
+
+
+def literature_by_session(session_ids: Iterable[int]) -> dict[int, list[LiteratureItem]]:
+    """The literature of several sessions by session id, each in its order (one query, none for no
+    sessions); sessions without literature are left out. Check can_view_literature first."""
+    ids = set(session_ids)
+    result: dict[int, list[LiteratureItem]] = {}
+    if ids:
+        for item in LiteratureItem.objects.filter(session_id__in=ids).order_by("session_id", "order", "id"):
+            result.setdefault(item.session_id, []).append(item)
+    return result
 
 
 # -- final paper pages (M14) ----------------------------------------------------------------------

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -169,12 +170,36 @@ class TimeSummary:
 def time_summary(enrolment: Enrolment) -> TimeSummary:
     """The enrolment's hours against the programme's norms: two queries (sessions, sums), plus the
     edition and programme when they were not loaded with the enrolment."""
-    programme = enrolment.edition.programme
+    return time_summaries([enrolment])[enrolment.pk]
+
+
+def time_summaries(
+    enrolments: Iterable[Enrolment], *, sessions: dict[int, list[Session]] | None = None
+) -> dict[int, TimeSummary]:
+    """Each enrolment's (by id) hours against its programme's norms, for any number of enrolments
+    in two queries: the sessions of their editions (none when `sessions`, each edition's sessions
+    by edition id in number order, is given) and the sums. `enrolment.edition.programme` should be
+    loaded."""
+    enrolments = list(enrolments)
+    if not enrolments:
+        return {}
+    if sessions is None:
+        sessions = {}
+        for session in Session.objects.filter(edition_id__in={e.edition_id for e in enrolments}).order_by("edition_id", "number"):
+            sessions.setdefault(session.edition_id, []).append(session)
+    sums: dict[int, list[dict[str, Any]]] = {}
+    for row in (
+        TimeEntry.objects.filter(enrolment_id__in=[e.pk for e in enrolments])
+        .values("enrolment_id", "kind", "session_id")
+        .annotate(total=Sum("minutes"))
+        .order_by()
+    ):
+        sums.setdefault(row["enrolment_id"], []).append(row)
+    return {e.pk: _summary(e.edition.programme, sessions.get(e.edition_id, []), sums.get(e.pk, [])) for e in enrolments}
+
+
+def _summary(programme: Any, sessions: list[Session], sums: list[dict[str, Any]]) -> TimeSummary:
     per_session = programme.preparation_hours_per_session * 60
-    sessions = list(Session.objects.filter(edition_id=enrolment.edition_id).order_by("number"))
-    sums = (
-        TimeEntry.objects.filter(enrolment_id=enrolment.pk).values("kind", "session_id").annotate(total=Sum("minutes")).order_by()
-    )
     prepared: dict[int, int] = {}
     preparation = case = 0
     for row in sums:

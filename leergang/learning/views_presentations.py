@@ -93,8 +93,11 @@ def _done(request: HttpRequest, edition: Edition, slots: list[PresentationSlot],
 
 @require_safe
 def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
-    edition = _edition(request, edition_id)
-    return _respond(request, edition, presentations.ensure_slots(actor=request.user, edition_id=edition.pk))
+    try:
+        edition, slots = presentations.edition_slots(actor=request.user, edition_id=edition_id)
+    except (NotFound, PermissionDenied) as exc:  # alike for a missing edition and one not theirs
+        raise Http404("not found") from exc
+    return _respond(request, edition, slots)
 
 
 @require_POST

@@ -9,9 +9,12 @@ that does not exist.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -21,37 +24,73 @@ from django.views.decorators.http import require_POST
 
 from leergang.catalog.models import Edition, Session, SessionKind
 from leergang.core.errors import DomainError, NotFound
+from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import groups, literature
 from . import permissions as learning_permissions
 from .forms_literature import LiteratureForm
 from .models import LiteratureItem
-from .selectors import can_view_literature
 
 
-def _session(request: HttpRequest, session_id: int) -> Session:
-    session = Session.objects.select_related("edition__programme", "edition__room__location").filter(pk=session_id).first()
-    if session is None or not can_view_literature(request.user, session):
-        raise Http404("not found")
-    return session
+@dataclass(frozen=True)
+class Access:
+    """Who looks at an edition's learning pages: staff (its teachers and the programme office), or
+    a participant with their active enrolment."""
+
+    staff: bool
+    enrolment: Enrolment | None
 
 
-def _edition(request: HttpRequest, edition_id: int) -> Edition:
-    edition = Edition.objects.select_related("programme", "room__location").filter(pk=edition_id).first()
-    if edition is None:
-        raise Http404("not found")
-    staff = learning_permissions.is_staff_of(request.user, edition)
-    if not staff and learning_permissions.enrolment_of(request.user, edition.pk) is None:
-        raise Http404("not found")
-    return edition
-
-
-def _session_context(request: HttpRequest, session: Session, form: LiteratureForm | None = None) -> dict[str, Any]:
-    edition = session.edition
+def _access(request: HttpRequest, edition: Edition) -> Access:
+    """As can_view_literature, deciding once what the page also shows (at most two queries for a
+    teacher, one for a participant); 404 for everyone else."""
     staff = learning_permissions.is_staff_of(request.user, edition)
     enrolment = None if staff else learning_permissions.enrolment_of(request.user, edition.pk)
+    if not staff and enrolment is None:
+        raise Http404("not found")
+    return Access(staff, enrolment)
+
+
+def _session(request: HttpRequest, session_id: int) -> tuple[Session, list[Session], Access]:
+    """The session with its edition, and every session of the edition (for the previous and next
+    links) in number order, in one query."""
+    edition_of = Session.objects.filter(pk=session_id).values("edition_id")[:1]
+    siblings = list(
+        Session.objects.filter(edition_id=Subquery(edition_of))
+        .select_related("edition__programme", "edition__room__location")
+        .order_by("number")
+    )
+    session = next((other for other in siblings if other.pk == session_id), None)
+    if session is None:
+        raise Http404("not found")
+    return session, siblings, _access(request, session.edition)
+
+
+def _edition(request: HttpRequest, edition_id: int) -> tuple[Edition, Access]:
+    participants = (
+        Enrolment.objects.filter(edition_id=OuterRef("pk"), status=EnrolmentStatus.ENROLLED)
+        .order_by()
+        .values("edition_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    edition = (
+        Edition.objects.select_related("programme", "room__location")
+        .annotate(participants=Coalesce(Subquery(participants), 0))
+        .filter(pk=edition_id)
+        .first()
+    )
+    if edition is None:
+        raise Http404("not found")
+    return edition, _access(request, edition)
+
+
+def _session_context(
+    session: Session, siblings: list[Session], access: Access, form: LiteratureForm | None = None
+) -> dict[str, Any]:
+    edition = session.edition
+    staff, enrolment = access.staff, access.enrolment
     items = list(LiteratureItem.objects.filter(session=session).order_by("order", "id"))
-    siblings = list(Session.objects.filter(edition=edition).order_by("number").only("pk", "number", "date"))
     position = next(index for index, other in enumerate(siblings) if other.pk == session.pk)
     group_names: list[str] = []
     if enrolment is not None:
@@ -83,8 +122,8 @@ def _session_context(request: HttpRequest, session: Session, form: LiteratureFor
 
 
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _session(request, session_id)
-    return render(request, "learning/session.html", _session_context(request, session))
+    session, siblings, access = _session(request, session_id)
+    return render(request, "learning/session.html", _session_context(session, siblings, access))
 
 
 def _to_session(session_id: int) -> HttpResponseRedirect:
@@ -93,12 +132,12 @@ def _to_session(session_id: int) -> HttpResponseRedirect:
 
 @require_POST
 def add_literature(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = _session(request, session_id)
-    if not learning_permissions.can_change_literature(request.user, session.edition):
+    session, siblings, access = _session(request, session_id)
+    if not access.staff:  # can_change_literature
         raise Http404("not found")
     form = LiteratureForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "learning/session.html", _session_context(request, session, form), status=422)
+        return render(request, "learning/session.html", _session_context(session, siblings, access, form), status=422)
     try:
         item = literature.add_literature(
             actor=request.user,
@@ -112,16 +151,16 @@ def add_literature(request: HttpRequest, session_id: int) -> HttpResponse:
         raise Http404(str(exc.detail)) from exc
     except DomainError as exc:
         form.add_domain_error(exc)
-        return render(request, "learning/session.html", _session_context(request, session, form), status=exc.status)
+        return render(request, "learning/session.html", _session_context(session, siblings, access, form), status=exc.status)
     messages.success(request, _("“%(title)s” was added. The participants are told by e-mail.") % {"title": item.title})
     return _to_session(session.pk)
 
 
 @require_POST
 def remove_literature(request: HttpRequest, session_id: int, item_id: int) -> HttpResponse:
-    session = _session(request, session_id)
+    session, _siblings, access = _session(request, session_id)
     item = LiteratureItem.objects.filter(pk=item_id, session=session).first()
-    if item is None or not learning_permissions.can_change_literature(request.user, session.edition):
+    if item is None or not access.staff:  # can_change_literature
         raise Http404("not found")
     try:
         literature.remove_literature(actor=request.user, item_id=item.pk)
@@ -136,8 +175,8 @@ def remove_literature(request: HttpRequest, session_id: int, item_id: int) -> Ht
 
 def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
     """The edition's learning overview: its sessions with their literature, and the edition's pages."""
-    edition = _edition(request, edition_id)
-    staff = learning_permissions.is_staff_of(request.user, edition)
+    edition, access = _edition(request, edition_id)
+    staff = access.staff
     sessions = list(edition.sessions.order_by("number"))
     counts: dict[int, tuple[int, int]] = {}
     for session_id, minutes in LiteratureItem.objects.filter(session__edition=edition).values_list(
@@ -146,14 +185,13 @@ def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
         items, total = counts.get(session_id, (0, 0))
         counts[session_id] = (items + 1, total + minutes)
     rows = [{"session": s, "items": counts.get(s.pk, (0, 0))[0], "minutes": counts.get(s.pk, (0, 0))[1]} for s in sessions]
-    enrolment = None if staff else learning_permissions.enrolment_of(request.user, edition.pk)
     context = {
         "edition": edition,
         "programme": edition.programme,
         "rows": rows,
         "staff": staff,
-        "enrolment": enrolment,
-        "participants": edition.enrolments.filter(status="enrolled").count() if staff else None,
+        "enrolment": access.enrolment,
+        "participants": edition.participants if staff else None,
         "today": timezone.localdate(),  # participants check in on the day (M17)
     }
     return render(request, "learning/edition.html", context)

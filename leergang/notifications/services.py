@@ -8,7 +8,8 @@ costs one insert however large the group is.
 
 import base64
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -20,7 +21,25 @@ from django.utils import translation
 from . import rules, tasks
 from .models import OutboxEmail, OutboxTask
 
-Attachment = tuple[str, bytes | str, str]
+
+@dataclass(frozen=True)
+class Rendered:
+    """An attachment made when the e-mail is sent, not when it is queued: a document that never
+    changes once it exists (an issued invoice), named by `key` and made by the renderer registered
+    under `renderer`. The request that queues the e-mail then spends no time rendering it."""
+
+    renderer: str
+    key: str
+
+
+RENDERERS: dict[str, Callable[[str], bytes]] = {}
+
+
+def register_renderer(name: str, render: Callable[[str], bytes]) -> None:
+    RENDERERS[name] = render
+
+
+Attachment = tuple[str, bytes | str | Rendered, str]
 
 
 def build_email(
@@ -152,13 +171,19 @@ def _check_language(language: str) -> None:
         raise ValueError(f"Unknown language {language!r}.")
 
 
-def _encode_attachment(filename: str, content: bytes | str, mimetype: str) -> dict:
-    raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
+def _encode_attachment(filename: str, content: bytes | str | Rendered, mimetype: str) -> dict:
     if not filename or "/" not in (mimetype or ""):
         raise ValueError("An attachment needs a file name and a MIME type such as 'text/calendar'.")
+    if isinstance(content, Rendered):
+        if content.renderer not in RENDERERS:
+            raise ValueError(f"No renderer {content.renderer!r} for the attachment {filename!r}.")
+        return {"filename": filename, "mimetype": mimetype, "render": content.renderer, "key": content.key}
+    raw = content.encode("utf-8") if isinstance(content, str) else bytes(content)
     return {"filename": filename, "mimetype": mimetype, "content": base64.b64encode(raw).decode("ascii")}
 
 
 def decode_attachment(stored: dict) -> tuple[str, bytes, str]:
-    """The (filename, content, mimetype) that was queued."""
+    """The (filename, content, mimetype) that was queued (a `Rendered` one made now)."""
+    if "render" in stored:
+        return stored["filename"], RENDERERS[stored["render"]](stored["key"]), stored["mimetype"]
     return stored["filename"], base64.b64decode(stored["content"]), stored["mimetype"]

@@ -41,6 +41,8 @@ NOT_FOUND = 404
 FORBIDDEN = 403
 NOT_ALLOWED = 405
 
+LOGIN_PATHS = ("/nl/account/login/", "/en/account/login/")
+ADMIN_LOGIN = "/beheer/login/"
 ADMIN = "admin (/beheer/)"  # the whole Django admin site: one entry
 API_PREFIX = "/api/v1"
 

@@ -24,36 +24,24 @@ from leergang.core.models import AuditEntry
 from leergang.notifications.models import OutboxEmail
 
 from . import inventory
-from .inventory import ADMIN, LOGIN, OK, Entry
+from .inventory import ADMIN, OK, Entry
+from .sending import outcome, send
 from .world import (
     PARTICIPANT_OTHER,
     PARTICIPANT_OWN,
     ROLES,
     TEACHER_OTHER,
     World,
-    build_world,
+    world_in_rollback,
 )
 
-LOGIN_PATHS = ("/nl/account/login/", "/en/account/login/")
-ADMIN_LOGIN = "/beheer/login/"
 IGNORED_FIELDS = {"last_login"}  # logging the matrix's clients in stamps it; nothing else may change
 
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            cache.clear()
-            from django.utils import translation
-
-            with translation.override("nl"):
-                built = build_world()
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
+    with django_db_blocker.unblock(), world_in_rollback() as built:
+        yield built
 
 
 @pytest.fixture
@@ -85,44 +73,6 @@ def snapshot() -> dict[str, str]:
 
 def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
     return sorted(label for label in before if before[label] != after.get(label))
-
-
-def send(entry: Entry, world: World, role: str, client: Client):
-    url = entry.url(world)
-    data = entry.data(world) if entry.data else None
-    if not entry.is_api:
-        if entry.method == "get":
-            return client.get(url)
-        return client.post(url, data or {})
-    headers = {}
-    token = world.tokens.get(role)
-    if token:
-        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    anonymous = Client()  # the API authenticates by token only: no session cookie
-    if entry.multipart:
-        return anonymous.post(url, data or {}, **headers)
-    if entry.method == "get":
-        return anonymous.get(url, **headers)
-    import json
-
-    return anonymous.generic(
-        entry.method.upper(), url, json.dumps(data) if data is not None else "", content_type="application/json", **headers
-    )
-
-
-def outcome(entry: Entry, response) -> object:
-    """What the response means: OK, LOGIN, "admin_login" or the bare status code."""
-    status = response.status_code
-    location = response.headers.get("Location", "")
-    if entry.is_api and status == 401:
-        return LOGIN
-    if status in (301, 302, 303) and location.startswith(LOGIN_PATHS) and "next=" in location:
-        return LOGIN
-    if status in (301, 302) and location.startswith(ADMIN_LOGIN):
-        return "admin_login"
-    if 200 <= status < 400:
-        return OK
-    return status
 
 
 def describe(entry: Entry, world: World, role: str, response, expected) -> str:

@@ -16,6 +16,7 @@ Every URL is built on an object that exists, so a 404 for a role means "refused"
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -221,3 +222,23 @@ def build_world() -> World:
         password_set_path=urlsplit(password_link(anna, purpose="set", language="nl")).path,
         calendar_token=enrolment.calendar_token,
     )
+
+
+@contextlib.contextmanager
+def world_in_rollback():
+    """The world, built inside a transaction that is rolled back when the block ends (for a
+    module-scoped fixture: every test of the module meets the same world, and nothing stays)."""
+    from django.core.cache import cache
+    from django.db import transaction
+    from django.utils import translation
+
+    atomic = transaction.atomic()
+    atomic.__enter__()
+    try:
+        cache.clear()
+        with translation.override("nl"):
+            built = build_world()
+        yield built
+    finally:
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)

@@ -1,0 +1,45 @@
+"""Sending an inventory entry's request as one of the world's roles, and reading what came back.
+Shared by the permission matrix (R2) and the query-count and timing measurements (P1, P2)."""
+
+import json
+
+from django.test import Client
+
+from .inventory import ADMIN_LOGIN, LOGIN, LOGIN_PATHS, OK, Entry
+from .world import World
+
+
+def send(entry: Entry, world: World, role: str, client: Client):
+    url = entry.url(world)
+    data = entry.data(world) if entry.data else None
+    if not entry.is_api:
+        if entry.method == "get":
+            return client.get(url)
+        return client.post(url, data or {})
+    headers = {}
+    token = world.tokens.get(role)
+    if token:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    anonymous = Client()  # the API authenticates by token only: no session cookie
+    if entry.multipart:
+        return anonymous.post(url, data or {}, **headers)
+    if entry.method == "get":
+        return anonymous.get(url, **headers)
+    return anonymous.generic(
+        entry.method.upper(), url, json.dumps(data) if data is not None else "", content_type="application/json", **headers
+    )
+
+
+def outcome(entry: Entry, response) -> object:
+    """What the response means: OK, LOGIN, "admin_login" or the bare status code."""
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if entry.is_api and status == 401:
+        return LOGIN
+    if status in (301, 302, 303) and location.startswith(LOGIN_PATHS) and "next=" in location:
+        return LOGIN
+    if status in (301, 302) and location.startswith(ADMIN_LOGIN):
+        return "admin_login"
+    if 200 <= status < 400:
+        return OK
+    return status
