@@ -32,6 +32,8 @@ run: migrate
 	$(MANAGE) worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 		$(MANAGE) runserver 127.0.0.1:$(PORT)
 
+# gunicorn runs several worker processes: they share one cache (rate limits, public pages) in the database.
+serve: export CACHE_URL ?= db
 serve: migrate
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) createcachetable
 	DJANGO_SETTINGS_MODULE=config.settings.prod $(MANAGE) collectstatic --noinput --verbosity 0

@@ -107,14 +107,13 @@ class PasswordLinkView(auth_views.PasswordResetConfirmView):
 
 
 def _with_new_applications(programmes: list) -> list:
-    """Give every edition `new_applications`: its applications still to be handled (status
-    submitted), counted for all editions in one query."""
-    counts = dict(
-        Application.objects.filter(status=ApplicationStatus.SUBMITTED).order_by().values_list("edition").annotate(n=Count("pk"))
-    )
-    for programme in programmes:
-        for edition in programme.editions.all():
-            edition.new_applications = counts.get(edition.pk, 0)
+    """Give every edition on the overview `new_applications`: its applications still to be handled
+    (status submitted), counted for those editions in one query."""
+    editions = [edition for programme in programmes for edition in programme.current_editions]
+    submitted = Application.objects.filter(status=ApplicationStatus.SUBMITTED, edition__in=editions)
+    counts = dict(submitted.order_by().values_list("edition").annotate(n=Count("pk"))) if editions else {}
+    for edition in editions:
+        edition.new_applications = counts.get(edition.pk, 0)
     return programmes
 
 
@@ -123,7 +122,7 @@ def _with_out_of_reach(programmes: list) -> list:
     diploma (the early warning, M18); counted for all running and open editions at once."""
     editions = []
     for programme in programmes:
-        for edition in programme.editions.all():
+        for edition in programme.current_editions:
             edition.programme = programme  # already loaded: the count reads its award rule
             edition.out_of_reach = 0
             if edition.status in (EditionStatus.OPEN, EditionStatus.RUNNING):
@@ -137,8 +136,9 @@ def _with_out_of_reach(programmes: list) -> list:
 def dashboard(request):
     """The landing page after login: what this person can do next."""
     user = request.user
-    enrolments = list(user.enrolments.select_related("edition__programme").order_by("edition__start_date"))
-    programmes = catalog_selectors.programmes_with_editions(user) if permissions.is_coordinator(user) else []
+    enrolments = learning_dashboard.dashboard_enrolments(user)
+    # The office sees the editions it works on (catalog_selectors.RECENTLY_COMPLETED_DAYS); the archive has the rest.
+    programmes = catalog_selectors.programmes_with_current_editions(user) if permissions.is_coordinator(user) else []
     if permissions.can_manage_editions(user):
         programmes = _with_out_of_reach(_with_new_applications(programmes))
     context = {
@@ -148,7 +148,7 @@ def dashboard(request):
         "enrolments": enrolments,
         # Active enrolments link to the private calendar feed (scheduling:participant-calendar).
         "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),
-        "cards": learning_dashboard.participant_cards(user),
+        "cards": learning_dashboard.participant_cards(user, enrolments),
         "teaching": learning_dashboard.teacher_overview(user),
         "has_invoices": bool(enrolments) and invoicing_overview.has_documents(user),
     }

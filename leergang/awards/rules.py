@@ -75,6 +75,14 @@ def still_possible(facts: Facts) -> int:
     return sum(1 for s in facts.sessions if s.kind == CONTENT and s.status is None)
 
 
+def attendance_out_of_reach(policy: Policy, facts: Facts) -> bool:
+    """Too few content sessions attended, and too few left, for the attendance criterion: what
+    `attendance` decides, without its texts (the early warning reads it for whole editions)."""
+    attended = attended_content(facts)
+    needed = policy.min_content_attended
+    return attended < needed and (facts.cancelled or facts.final or attended + still_possible(facts) < needed)
+
+
 def attendance(policy: Policy, facts: Facts) -> Criterion:
     total = sum(1 for s in facts.sessions if s.kind == CONTENT)
     attended = attended_content(facts)

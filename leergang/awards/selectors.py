@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from leergang.attendance.models import Attendance
@@ -85,8 +85,13 @@ def out_of_reach(policy: rules.Policy, facts: rules.Facts, outcome: rules.Outcom
     something a participant's absences caused. With enough sessions planned, "not reachable" can
     only come from sessions missed, since before the final outcome the paper and the presentation
     are always still reachable."""
-    outcome = outcome or rules.evaluate(policy, facts)
-    if facts.final or facts.cancelled or outcome.diploma_reachable:
+    if facts.final or facts.cancelled:
+        return False
+    # Before the final outcome the paper and the presentation can always still be met, so only
+    # attendance can put the diploma out of reach.
+    if outcome is not None and outcome.diploma_reachable:
+        return False
+    if outcome is None and not rules.attendance_out_of_reach(policy, facts):
         return False
     content = sum(1 for s in facts.sessions if s.kind == rules.CONTENT)
     return content >= policy.min_content_attended
@@ -342,20 +347,50 @@ def out_of_reach_by_edition(
     warning), with their participants and counts; editions without any are left out. Three queries for all the
     editions together. Only attendance decides this before the outcome is final, so papers and
     presentations are not read. `exclude_noticed` leaves out enrolments already e-mailed about it.
-    `edition.programme` should be loaded."""
+    `edition.programme` should be loaded.
+
+    Before the outcome is final, a place is out of reach exactly when it missed (absent or
+    excused) more content sessions than the edition can spare: its content sessions minus the
+    rule's minimum. The database counts that, so only those few places and their attendance are
+    read, whatever the size of the editions (the office's overview asks for every current edition)."""
     today = today or timezone.localdate()
     by_id = {edition.pk: edition for edition in editions}
     if not by_id:
         return {}
     sessions = sessions_by_edition(by_id)
-    enrolments = Enrolment.objects.filter(edition_id__in=by_id, status=EnrolmentStatus.ENROLLED).select_related("participant")
+    spare: dict[int, int] = {}
+    for edition_id, rows in sessions.items():
+        policy = policy_for(by_id[edition_id].programme)
+        content = sum(1 for _pk, kind, _day in rows if kind == SessionKind.CONTENT)
+        if not _facts(rows, {}, paper="missing", presented=None, cancelled=False, today=today).final:
+            spare[edition_id] = content - policy.min_content_attended
+    missed = Count("attendance", filter=Q(attendance__status__in=MISSED, attendance__session__kind=SessionKind.CONTENT))
+    # Editions that can spare as many sessions share one condition (there are few distinct numbers).
+    by_spare: dict[int, list[int]] = {}
+    for edition_id, n in spare.items():
+        if n >= 0:
+            by_spare.setdefault(n, []).append(edition_id)
+    beyond = Q(pk__in=[0])  # nothing: the start of the OR
+    for n, edition_ids in by_spare.items():
+        beyond |= Q(edition_id__in=edition_ids, missed__gt=n)
+    candidates = (
+        # `or [0]`: an empty list would make Django skip the queries, and the count must not depend on the data
+        Enrolment.objects.filter(edition_id__in=list(spare) or [0], status=EnrolmentStatus.ENROLLED)
+        .annotate(missed=missed)
+        .filter(beyond)
+    )
     if exclude_noticed:
-        enrolments = enrolments.filter(out_of_reach_notice__isnull=True)
-    enrolments = list(enrolments.order_by("edition_id", "participant__last_name", "participant__first_name", "pk"))
+        candidates = candidates.filter(out_of_reach_notice__isnull=True)
+    chosen = candidates.values("pk")
+    enrolments = list(
+        Enrolment.objects.filter(pk__in=Subquery(chosen))
+        .select_related("participant")
+        .order_by("edition_id", "participant__last_name", "participant__first_name", "pk")
+    )
     statuses: dict[int, dict[int, str]] = {}
-    for enrolment_id, session_id, value in Attendance.objects.filter(
-        enrolment__edition_id__in=by_id, enrolment__status=EnrolmentStatus.ENROLLED
-    ).values_list("enrolment_id", "session_id", "status"):
+    for enrolment_id, session_id, value in Attendance.objects.filter(enrolment_id__in=Subquery(chosen)).values_list(
+        "enrolment_id", "session_id", "status"
+    ):
         statuses.setdefault(enrolment_id, {})[session_id] = value
     result: dict[int, list[Reach]] = {}
     for enrolment in enrolments:
@@ -369,7 +404,7 @@ def out_of_reach_by_edition(
             cancelled=False,
             today=today,
         )
-        if out_of_reach(policy, facts):
+        if out_of_reach(policy, facts):  # the same rule as everywhere, on what the database picked
             enrolment.edition = edition
             result.setdefault(edition.pk, []).append(Reach(enrolment, policy, facts))
     return result

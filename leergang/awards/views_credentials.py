@@ -52,5 +52,5 @@ def status(request, number):
     """The revocation status list credential, as a VC-JWT."""
     if number != credentials.STATUS_LIST_NUMBER:
         raise Http404("Unknown status list.")
-    token = status_list.status_list_credential_jwt(number)
+    token = status_list.current_status_list_jwt(number)
     return _public(HttpResponse(token, content_type=status_list.MEDIA_TYPE))

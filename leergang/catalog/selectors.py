@@ -1,6 +1,9 @@
 """Reads for pages and the API, each a fixed number of queries whatever the data size."""
 
-from django.db.models import Prefetch, QuerySet, prefetch_related_objects
+import datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
@@ -88,8 +91,40 @@ def featured_edition(editions: list[Edition], today) -> Edition | None:
     return max(editions, key=lambda e: e.start_date)
 
 
-def programmes_with_editions(user) -> list[Programme]:
-    """The programmes a user may see, each with its editions (`programme.editions.all()`, by start
-    date): two queries however many there are."""
-    editions = _visible_editions(user).order_by("start_date", "id")
-    return list(visible_programmes(user).prefetch_related(Prefetch("editions", queryset=editions)))
+# The programme office's overview shows the editions it works on: drafts, open and running ones, and
+# completed ones whose last session was at most RECENTLY_COMPLETED_DAYS ago (a year: diplomas, late
+# invoices, refunds and questions still follow the end of an edition for months). Older ones are in
+# the archive of all editions (`archived_editions`), a page at a time.
+RECENTLY_COMPLETED_DAYS = 365
+
+
+def current_editions(user, today: datetime.date | None = None) -> QuerySet[Edition]:
+    """The visible editions that are not completed, or completed with a session on or after the cutoff
+    (or, without sessions, starting on or after it)."""
+    cutoff = (today or timezone.localdate()) - datetime.timedelta(days=RECENTLY_COMPLETED_DAYS)
+    recent_session = Exists(Session.objects.filter(edition=OuterRef("pk"), date__gte=cutoff))
+    return _visible_editions(user).filter(~Q(status=EditionStatus.COMPLETED) | Q(start_date__gte=cutoff) | recent_session)
+
+
+def programmes_with_current_editions(user, today: datetime.date | None = None) -> list[Programme]:
+    """The programmes a user may see, each with `current_editions` (a list, by start date) and
+    `edition_count`, how many editions it has in all (for the link to the archive): two queries
+    however many programmes and editions there are."""
+    editions = current_editions(user, today).order_by("start_date", "id")
+    counted = None if permissions.can_see_draft_editions(user) else ~Q(editions__status=EditionStatus.DRAFT)
+    return list(
+        visible_programmes(user)
+        .annotate(edition_count=Count("editions", filter=counted))
+        .prefetch_related(Prefetch("editions", queryset=editions, to_attr="current_editions"))
+    )
+
+
+def archived_editions(user, *, programme: Programme | None = None, status: str = "") -> QuerySet[Edition]:
+    """All the editions a user may see, newest first, with their programme; of one programme and in
+    one status when given (the archive page pages through them)."""
+    editions = _visible_editions(user).select_related("programme")
+    if programme is not None:
+        editions = editions.filter(programme=programme)
+    if status:
+        editions = editions.filter(status=status)
+    return editions.order_by("-start_date", "-id")

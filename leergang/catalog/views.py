@@ -1,17 +1,22 @@
 from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 
 from leergang.accounts import permissions
+from leergang.core import pagination
 from leergang.core.errors import NotFound
 
 from . import selectors
 from .models import Edition, EditionStatus, SessionKind
+from .public_cache import cache_public_page
 
 
 @login_not_required
+@cache_public_page
 def home(request):
     """Every published programme, each with its next edition open for registration (one query)."""
     next_open = Edition.objects.filter(programme=OuterRef("pk"), status=EditionStatus.OPEN).order_by("start_date", "id")
@@ -32,6 +37,7 @@ def _requested_edition(request, editions):
 
 
 @login_not_required
+@cache_public_page
 def programme_page(request, slug):
     try:
         programme = selectors.programme_for_page(user=request.user, slug=slug)
@@ -59,3 +65,36 @@ def programme_page(request, slug):
         "can_plan_schedule": bool(edition and permissions.can_plan_schedule(request.user, edition)),
     }
     return render(request, "catalog/programme.html", context)
+
+
+ARCHIVE_PAGE_SIZE = 50
+
+
+@require_safe
+def edition_archive(request):
+    """Every edition, newest first, ARCHIVE_PAGE_SIZE a page, for the programme office (the overview
+    shows only the current ones); `?programma=<slug>` and `?status=` narrow it, `?page=` pages. Three
+    queries however many editions there are: the programmes (for the filter), the count, one page. A
+    page number that is not a number shows the first page, one past the end the last. For everybody
+    else the page does not exist."""
+    if not permissions.can_manage_editions(request.user):
+        raise Http404("not found")
+    programmes = list(selectors.visible_programmes(request.user))
+    programme = next((p for p in programmes if p.slug == request.GET.get("programma", "")), None)
+    status = request.GET.get("status", "")
+    if status not in EditionStatus.values:
+        status = ""
+    kept = {"programma": programme.slug if programme else "", "status": status}
+    paginator = Paginator(selectors.archived_editions(request.user, programme=programme, status=status), ARCHIVE_PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    context = {
+        "programmes": programmes,
+        "programme": programme,
+        "statuses": EditionStatus.choices,
+        "status": status,
+        "status_label": dict(EditionStatus.choices).get(status, ""),
+        "page": page,
+        "editions": list(page.object_list),
+        **pagination.navigation(page, lambda number: pagination.list_url("catalog:editions", **kept, page=number)),
+    }
+    return render(request, "catalog/editions.html", context)

@@ -1,9 +1,9 @@
 """The programme office's invoice pages (M7), under /<language>/coordinatie/facturen/.
 
-The list shows every invoice with what was paid and what is still owed, filtered on open, partly
-paid or overdue; an overdue invoice that was reminded shows the reminder's date. An invoice's page
-shows its facts and payments, the form to record a payment and a button per payment to remove one
-recorded by mistake. Thin views: the services in payments.py decide; their domain errors become form
+The list shows the invoices a page at a time with what was paid and what is still owed, filtered on
+open, partly paid or overdue and searched by number, debtor or participant; an overdue invoice that
+was reminded shows the reminder's date. An invoice's page shows its facts and payments, the form to
+record a payment and a button per payment to remove one recorded by mistake. Thin views: the services in payments.py decide; their domain errors become form
 errors in the reader's language; a change redirects back with a message (post/redirect/get).
 Only the programme office may see these pages; for everybody else they do not exist (404).
 """
@@ -16,18 +16,19 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import OuterRef, Subquery
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from leergang.accounts import permissions
-from leergang.core import formatting
+from leergang.core import formatting, pagination
 from leergang.core.errors import DomainError, Invalid, NotFound
 from leergang.enrolment.inbox_forms import DomainErrorsMixin
 
@@ -36,6 +37,10 @@ from .models import Invoice, InvoiceKind, InvoiceStatus, Payment
 from .rules import cents
 
 OVERDUE = "overdue"
+PAGE_SIZE = 50
+# A search is a few words typed into one box; more than this is not a search an office makes.
+MAX_SEARCH_LENGTH = 100
+MAX_SEARCH_WORDS = 5
 FILTERS = (
     ("", gettext_lazy("All")),
     (InvoiceStatus.OPEN, gettext_lazy("Open")),
@@ -137,31 +142,81 @@ def _row(invoice: Invoice, today) -> Row:
     )
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count: the list's one aggregate query counts the invoices with what is
+    owed, so the paginator need not count them again."""
+
+    def __init__(self, object_list, per_page: int, *, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count
+
+
+def _narrowed(invoices, *, shown: str, words: str, today):
+    """The invoices (not credit notes) the filter `shown` and the search `words` leave: those whose
+    number, debtor (organisation or contact) or participant contains every word."""
+    invoices = invoices.filter(kind=InvoiceKind.INVOICE)
+    if shown == OVERDUE:
+        invoices = invoices.filter(status__in=payment_rules.OUTSTANDING, due_on__lt=today)
+    elif shown:
+        invoices = invoices.filter(status=shown)
+    for word in words.split()[:MAX_SEARCH_WORDS]:
+        invoices = invoices.filter(
+            Q(number__icontains=word)
+            | Q(recipient_organisation__icontains=word)
+            | Q(recipient_contact_name__icontains=word)
+            | Q(participant_name__icontains=word)
+        )
+    return invoices
+
+
 @require_safe
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    """The invoices, newest first; `?status=open|partly_paid|overdue` narrows them (one query)."""
+    """The invoices, newest first, PAGE_SIZE a page; `?status=open|partly_paid|overdue` and `?q=` (words
+    in the number, debtor or participant) narrow them, `?page=` pages through them. Two queries
+    however many invoices there are: the count with what is still owed, and one page of rows.
+    A page number that is not a number shows the first page, one past the end the last (never an error)."""
     _require_office(request)
     today = timezone.localdate()
     shown = request.GET.get("status", "")
     if shown not in dict(FILTERS):
         shown = ""
-    invoices = _documents().filter(kind=InvoiceKind.INVOICE).order_by("-year", "-sequence")
-    if shown == OVERDUE:
-        invoices = invoices.filter(status__in=payment_rules.OUTSTANDING, due_on__lt=today)
-    elif shown:
-        invoices = invoices.filter(status=shown)
-    rows = [_row(invoice, today) for invoice in invoices]
-    base = reverse("invoices:list")
+    # A NUL byte would make PostgreSQL refuse the query (a 500); nobody types one.
+    words = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:MAX_SEARCH_LENGTH]
+    invoices = _narrowed(Invoice.objects.all(), shown=shown, words=words, today=today)
+    # The count and what is still owed on the whole selection, not just this page, in one query: the
+    # payments are summed only for the open and partly paid invoices (as `_row` counts them).
+    money = DecimalField(max_digits=13, decimal_places=2)
+    owed = Greatest(F("total") - payments.paid_sum(), Value(payment_rules.ZERO), output_field=money)
+    summary = invoices.aggregate(
+        count=Count("pk"),
+        owed=Sum(owed, filter=Q(status__in=payment_rules.OUTSTANDING), default=payment_rules.ZERO, output_field=money),
+    )
+    paginator = _CountedPaginator(
+        _narrowed(_documents(), shown=shown, words=words, today=today).order_by("-year", "-sequence"),
+        PAGE_SIZE,
+        count=summary["count"],
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    rows = [_row(invoice, today) for invoice in page.object_list]
     filters = [
-        {"label": label, "url": f"{base}?{urlencode({'status': value})}" if value else base, "current": value == shown}
+        {"label": label, "url": pagination.list_url("invoices:list", status=value, q=words), "current": value == shown}
         for value, label in FILTERS
     ]
     context = {
         "rows": rows,
+        "page": page,
+        **pagination.navigation(page, lambda number: pagination.list_url("invoices:list", status=shown, q=words, page=number)),
         "filters": filters,
         "shown": shown,
         "shown_label": dict(FILTERS)[shown],
-        "owed_total": sum((row.owed for row in rows), payment_rules.ZERO),
+        "words": words,
+        "clear_url": pagination.list_url("invoices:list", status=shown),
+        "count": paginator.count,
+        "owed_total": cents(summary["owed"]),  # SQLite's sums lose the trailing zeros
     }
     return render(request, "invoicing/invoice_list.html", context)
 

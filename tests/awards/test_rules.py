@@ -263,3 +263,32 @@ def test_what_a_participant_is_on_course_for(statuses, final, paper, presented, 
     )
     situation = Facts(sessions=sessions, paper=paper, presented=presented, cancelled=cancelled, final=final)
     assert rules.prospect(situation, rules.evaluate(POLICY, situation)) == expected
+
+
+# The early warning reads attendance alone, without building the criteria's texts; it must agree
+# with the full evaluation for every combination of facts.
+_session = st.builds(
+    rules.SessionFact,
+    kind=st.sampled_from([rules.CONTENT, rules.CONTENT, rules.CLOSING]),
+    held=st.booleans(),
+    status=st.sampled_from([rules.PRESENT, rules.ABSENT, rules.EXCUSED, None]),
+)
+_facts = st.builds(
+    rules.Facts,
+    sessions=st.lists(_session, max_size=9).map(tuple),
+    paper=st.sampled_from(["missing", "submitted", "sufficient", "insufficient"]),
+    presented=st.sampled_from([True, False, None]),
+    cancelled=st.booleans(),
+    final=st.booleans(),
+)
+_policy = st.builds(
+    rules.Policy, min_content_attended=st.integers(1, 8), require_paper=st.booleans(), require_presentation=st.booleans()
+)
+
+
+@given(policy=_policy, facts=_facts)
+def test_the_early_warning_without_texts_agrees_with_the_full_evaluation(policy, facts):
+    from leergang.awards.selectors import out_of_reach
+
+    assert out_of_reach(policy, facts) == out_of_reach(policy, facts, rules.evaluate(policy, facts))
+    assert rules.attendance_out_of_reach(policy, facts) == (not rules.attendance(policy, facts).reachable)

@@ -314,6 +314,7 @@ PAGES: list[Entry] = [
         data=lambda w: {"code": w.award_code, "reason": "Fraude vastgesteld."},
     ),
     Entry("money:edition", lambda w: page("money:edition", edition_id=w.upcoming.pk), OFFICE, html=True),
+    Entry("catalog:editions", lambda w: page("catalog:editions"), OFFICE, html=True),
     Entry("invoices:list", lambda w: page("invoices:list"), OFFICE, html=True),
     Entry("invoices:export", lambda w: page("invoices:export"), OFFICE, html=True),
     Entry("invoices:export_csv", lambda w: page("invoices:export_csv") + f"?from={today().replace(day=1)}&to={today()}", OFFICE),

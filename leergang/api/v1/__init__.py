@@ -18,6 +18,7 @@ from . import (
     schedules,
     standing,
 )
+from .openapi_cache import docs_decorator
 from .parser import JSONObjectParser
 
 api = NinjaAPI(
@@ -32,6 +33,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    docs_decorator=docs_decorator,
     parser=JSONObjectParser(),
 )
 errors.install(api)

@@ -1,7 +1,9 @@
 from django.http import Http404
 from ninja import Router
+from ninja.decorators import decorate_view
 
 from leergang.catalog import selectors
+from leergang.catalog.public_cache import cache_public_api
 
 from . import presenters
 from .auth import ANONYMOUS_ALLOWED, optional_bearer
@@ -17,6 +19,7 @@ router = Router(tags=["programmes"])
     openapi_extra=ANONYMOUS_ALLOWED,
     summary="Published programmes (all programmes for a coordinator)",
 )
+@decorate_view(cache_public_api)
 def list_programmes(request):
     return [presenters.programme_summary(p) for p in selectors.visible_programmes(request.user)]
 
@@ -28,6 +31,7 @@ def list_programmes(request):
     openapi_extra=ANONYMOUS_ALLOWED,
     summary="A programme with its learning goals, teachers and editions (drafts only for a coordinator)",
 )
+@decorate_view(cache_public_api)
 def get_programme(request, slug: str):
     if "\x00" in slug:  # no slug has one, and PostgreSQL cannot even look a NUL character up
         raise Http404
