@@ -5,9 +5,8 @@ from django.db import connection
 
 from leergang.accounts.services import issue_api_token
 from leergang.core.compile_messages import compile_all
-from leergang.demo.loader import load_demo
 
-from . import factories
+from . import demo_snapshot, factories
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
 
@@ -42,8 +41,9 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture
 def demo(db):
-    """The demo content exactly as `make run` loads it."""
-    load_demo()
+    """The demo content exactly as `make run` loads it: loaded for real once, then replayed from
+    the rows that load wrote (tests/demo_snapshot.py)."""
+    demo_snapshot.load()
 
 
 @pytest.fixture

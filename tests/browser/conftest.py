@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 
-from leergang.demo.loader import load_demo
+from tests import demo_snapshot
 from tests.notifications.conftest import smtp_server  # noqa: F401 - the real SMTP server fixture
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -51,7 +51,7 @@ def browser():
 def site(live_server, transactional_db):
     """The live server's address, with the demo content loaded (as `make run` has it)."""
     cache.clear()  # the login rate limit counts per address, and every test comes from 127.0.0.1
-    load_demo()
+    demo_snapshot.load()
     return live_server.url
 
 
