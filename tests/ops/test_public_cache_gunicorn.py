@@ -35,7 +35,14 @@ def fetch(url: str) -> str:
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def env(request, tmp_path):
     database_url = request.getfixturevalue("fresh_postgres_databases")() if request.param == "postgres" else None
-    env = app_env(tmp_path, database_url=database_url, DJANGO_SETTINGS_MODULE="config.settings.prod", CACHE_URL="db")
+    env = app_env(
+        tmp_path,
+        database_url=database_url,
+        DJANGO_SETTINGS_MODULE="config.settings.prod",
+        CACHE_URL="db",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    manage(env, "collectstatic", "--noinput", "--verbosity", "0")  # production pages name the hashed files
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     manage(env, "shell", "-c", CREATE)
@@ -74,4 +81,7 @@ def test_a_change_from_another_process_shows_on_every_worker(env):
             assert '"Tweede titel"' in fetch(api)
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()

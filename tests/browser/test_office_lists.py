@@ -12,7 +12,7 @@ from leergang.catalog.models import EditionStatus
 from leergang.demo import content
 from leergang.invoicing import services
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll, browser, open_page, site  # noqa: F401 - fixtures
+from tests.browser.conftest import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +58,7 @@ def office_with_history(site):  # noqa: F811 - the fixture imported above
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_the_invoice_list_pages_and_searches(office_with_history, open_page, language, viewport):  # noqa: F811
+def test_the_invoice_list_pages_and_searches(office_with_history, open_page, language, viewport):
     base, office = office_with_history
     page = open_page(viewport)
     log_in(page, base, office.email, language)
@@ -84,7 +84,7 @@ def test_the_invoice_list_pages_and_searches(office_with_history, open_page, lan
 
 @pytest.mark.parametrize("viewport", ["desktop", "phone"])
 @pytest.mark.parametrize("language", ["nl", "en"])
-def test_the_archive_of_editions(office_with_history, open_page, language, viewport):  # noqa: F811
+def test_the_archive_of_editions(office_with_history, open_page, language, viewport):
     base, office = office_with_history
     page = open_page(viewport)
     log_in(page, base, office.email, language)
