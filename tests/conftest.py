@@ -39,6 +39,15 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: rate limits, and the cached public pages, whose
+    generation a flushed database (transactional tests) does not move."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def demo(db):
     """The demo content exactly as `make run` loads it: loaded for real once, then replayed from

@@ -178,6 +178,56 @@ def cache_public_page(view):
     return wrapper
 
 
+# A public form (the registration form) holds two values of its own per visit: the CSRF token and
+# the form's submission key. Its copy is stored with markers in their place, and each visit gets
+# fresh ones, so one copy serves every anonymous visitor and no two visitors share a value.
+_FORM_VALUES = re.compile(r'(name="(csrfmiddlewaretoken|submission_key)" value=")([^"]*)(")')
+_MARKERS = {"csrfmiddlewaretoken": "\x00csrf\x00", "submission_key": "\x00key\x00"}
+
+
+def _with_markers(content: bytes) -> bytes | None:
+    text = content.decode()
+    found: list[str] = []
+
+    def mark(match: re.Match) -> str:
+        found.append(match.group(2))
+        return match.group(1) + _MARKERS[match.group(2)] + match.group(4)
+
+    marked = _FORM_VALUES.sub(mark, text)
+    # Only a page whose per-visit values are all in the form: anything else is not stored.
+    return marked.encode() if sorted(found) == sorted(_MARKERS) else None
+
+
+def cache_public_form(view, *, new_key):
+    """Like cache_public_page, for a page with a form (see _FORM_VALUES): GET only, anonymous only;
+    `new_key()` makes the fresh submission key of each visit."""
+    from django.middleware.csrf import get_token
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        key = _page_key(request)
+        if key is None or connection.in_atomic_block:
+            return view(request, *args, **kwargs)
+        key = _key("form", key)
+        found = cache.get_many([GENERATION_KEY, key])
+        entry = found.get(key)
+        if entry is not None and entry[0] == found.get(GENERATION_KEY):
+            _generation, content, headers = entry
+            text = content.decode().replace(_MARKERS["csrfmiddlewaretoken"], get_token(request))
+            response = HttpResponse(text.replace(_MARKERS["submission_key"], new_key()))
+            for name, value in headers:
+                response[name] = value
+            return response
+        generation = _current_generation(found)
+        response = view(request, *args, **kwargs)
+        marked = _with_markers(response.content) if _storable(response) else None
+        if marked is not None:
+            cache.set(key, (generation, marked, list(response.items())), PAGE_SECONDS)
+        return response
+
+    return wrapper
+
+
 def _api_key(request) -> str | None:
     # No Authorization header is the anonymous caller (OptionalBearerToken); query strings play no
     # part in these endpoints, so they are left out of the key.

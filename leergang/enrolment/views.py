@@ -7,6 +7,8 @@ page whose address is signed, so only the browser that submitted the form knows 
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import Http404
@@ -17,10 +19,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from leergang.accounts import ratelimit
 from leergang.catalog.models import Edition, EditionStatus
+from leergang.catalog.public_cache import cache_public_form
 from leergang.core.errors import Conflict, Invalid, NotFound
 
 from . import services
-from .forms import ApplicationForm
+from .forms import ApplicationForm, new_submission_key
 from .models import Application, ApplicationStatus
 from .selectors import with_seats_taken
 
@@ -65,6 +68,7 @@ def _next_open_edition(edition: Edition) -> Edition | None:
 @login_not_required
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
+@partial(cache_public_form, new_key=new_submission_key)
 def apply(request, edition_id: int):
     """GET: the form with a fresh submission key. POST: one application, then the confirmation page."""
     if request.method == "POST" and ratelimit.hit("apply", request):

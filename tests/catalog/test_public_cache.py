@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -247,3 +248,53 @@ def test_a_waiting_message_is_shown_not_swallowed_by_the_cache(client, edition, 
     count, content = queries_for(client, PAGE)
     assert "Tot ziens!" not in content.decode()
     assert count == 0  # shown once; then the plain page, from the cache again
+
+
+# --- the registration form: one stored copy, fresh per-visit values ---------------------------
+
+FORM_VALUE = r'name="{}" value="([^"]+)"'
+
+
+def form_values(content: bytes) -> tuple[str, str]:
+    import re
+
+    text = content.decode()
+    return (
+        re.search(FORM_VALUE.format("csrfmiddlewaretoken"), text).group(1),
+        re.search(FORM_VALUE.format("submission_key"), text).group(1),
+    )
+
+
+def test_the_registration_form_is_stored_once_but_every_visit_gets_its_own_token_and_key(edition, backend):
+    from leergang.enrolment.models import Application
+    from tests.registration.conftest import valid_data
+
+    url = f"/nl/aanmelden/{edition.id}/"
+    first_visitor, second_visitor = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    first_queries, first = queries_for(first_visitor, url)
+    second_queries, second = queries_for(second_visitor, url)
+    assert first_queries >= 1 and second_queries == (1 if backend == "db" else 0)
+    (token_1, key_1), (token_2, key_2) = form_values(first), form_values(second)
+    assert key_1 != key_2 and token_1 != token_2
+    assert "\x00" not in second.decode()
+    # Apart from those two values the pages are the same.
+    assert first.decode().replace(token_1, "").replace(key_1, "") == second.decode().replace(token_2, "").replace(key_2, "")
+    # The copy served from the cache works: its token matches this visitor's cookie, its key is new.
+    response = second_visitor.post(url, {**valid_data(key_2, discount_code=""), "csrfmiddlewaretoken": token_2})
+    assert response.status_code == 302, response.content[:300]
+    assert Application.objects.filter(submission_key=key_2).count() == 1
+
+
+def test_a_full_edition_shows_on_the_cached_registration_form(edition, backend):
+    url = f"/en/aanmelden/{edition.id}/"
+    Edition.objects.filter(pk=edition.pk).update(capacity=1)  # no signal: the cache is empty yet
+    assert "waiting list" not in get(Client(), url).content.decode()
+    factories.EnrolmentFactory(edition=edition)
+    assert "waiting list" in get(Client(), url).content.decode()
+
+
+def test_a_logged_in_visitor_gets_a_fresh_registration_form(client, edition, locmem):
+    url = f"/nl/aanmelden/{edition.id}/"
+    get(client, url)
+    client.force_login(factories.UserFactory())
+    assert queries_for(client, url)[0] > 0

@@ -8,6 +8,18 @@ from django.test import Client
 from .inventory import ADMIN_LOGIN, LOGIN, LOGIN_PATHS, OK, Entry
 from .world import World
 
+_API_CLIENT: Client | None = None
+
+
+def _api_client() -> Client:
+    """The API authenticates by token only: a client without cookies. One client is kept (a new
+    one builds Django's whole handler, WhiteNoise's file scan included, on its first request)."""
+    global _API_CLIENT  # noqa: PLW0603 - one per process, like the server's own handler
+    if _API_CLIENT is None:
+        _API_CLIENT = Client()
+    _API_CLIENT.cookies.clear()
+    return _API_CLIENT
+
 
 def send(entry: Entry, world: World, role: str, client: Client):
     url = entry.url(world)
@@ -20,7 +32,7 @@ def send(entry: Entry, world: World, role: str, client: Client):
     token = world.tokens.get(role)
     if token:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token}"
-    anonymous = Client()  # the API authenticates by token only: no session cookie
+    anonymous = _api_client()
     if entry.multipart:
         return anonymous.post(url, data or {}, **headers)
     if entry.method == "get":
