@@ -92,10 +92,11 @@ def featured_edition(editions: list[Edition], today) -> Edition | None:
 
 
 # The programme office's overview shows the editions it works on: drafts, open and running ones, and
-# completed ones whose last session was at most RECENTLY_COMPLETED_DAYS ago (a year: diplomas, late
-# invoices, refunds and questions still follow the end of an edition for months). Older ones are in
-# the archive of all editions (`archived_editions`), a page at a time.
-RECENTLY_COMPLETED_DAYS = 365
+# completed ones whose last session was at most RECENTLY_COMPLETED_DAYS ago (diplomas, the last
+# invoices and refunds follow the end of an edition by weeks). Older ones are in the archive of all
+# editions (`archived_editions`), a page at a time. A quarter, not a year: a school with ten
+# programmes completes some forty editions a year, and the overview is what the office opens first.
+RECENTLY_COMPLETED_DAYS = 91
 
 
 def current_editions(user, today: datetime.date | None = None) -> QuerySet[Edition]:

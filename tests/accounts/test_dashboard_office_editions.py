@@ -1,5 +1,5 @@
 """The programme office's overview shows the editions it works on (issue 9): drafts, open and running
-editions and those completed in the past year, not ten years of history; each programme with older
+editions and those completed in the past three months, not ten years of history; each programme with older
 editions links to the archive of all its editions. The number of queries does not grow with the
 number of programmes or editions."""
 
@@ -52,7 +52,7 @@ def office(client, coordinator):
 @pytest.fixture
 def history(demo):
     """The demo's programme with, besides its own editions, one of ten years ago, one that ended 400
-    days ago, one that ended two months ago and a draft."""
+    days ago, one 120 days ago, one that ended two months ago and a draft."""
     programme = Programme.objects.get(slug=content.PROGRAMME["slug"])
     half_year = 28 * 6
     return {
@@ -60,6 +60,7 @@ def history(demo):
         "ten_years": edition_with_sessions(programme, start=days_ago(3650), status=EditionStatus.COMPLETED),
         "ended_400_days": edition_with_sessions(programme, start=days_ago(400 + half_year), status=EditionStatus.COMPLETED),
         "ended_60_days": edition_with_sessions(programme, start=days_ago(60 + half_year), status=EditionStatus.COMPLETED),
+        "ended_120_days": edition_with_sessions(programme, start=days_ago(120 + half_year), status=EditionStatus.COMPLETED),
         "draft": edition_with_sessions(programme, start=days_ago(-200), status=EditionStatus.DRAFT),
     }
 
@@ -70,7 +71,7 @@ def test_the_overview_shows_current_editions_and_not_old_ones(office, history):
         assert inbox_link(history[key]) in page, key
     for edition in Edition.objects.filter(programme=history["programme"], status__in=["open", "running"]):
         assert inbox_link(edition) in page, edition
-    for key in ("ten_years", "ended_400_days"):
+    for key in ("ten_years", "ended_400_days", "ended_120_days"):
         assert inbox_link(history[key]) not in page, key
 
 
@@ -90,12 +91,12 @@ def test_a_programme_whose_editions_are_all_current_has_no_archive_link(office, 
 
 
 def test_the_cutoff_is_the_last_session_not_the_start(history):
-    """An edition that started long ago but ended within the year is still current; one without
-    sessions counts from its start."""
+    """An edition that started long ago but ended within the last three months is still current; one
+    without sessions counts from its start."""
     programme = history["programme"]
     long_one = edition_with_sessions(programme, start=days_ago(900), status=EditionStatus.COMPLETED, sessions=30)
-    no_sessions_recent = factories.EditionFactory(programme=programme, start_date=days_ago(100), status=EditionStatus.COMPLETED)
-    no_sessions_old = factories.EditionFactory(programme=programme, start_date=days_ago(800), status=EditionStatus.COMPLETED)
+    no_sessions_recent = factories.EditionFactory(programme=programme, start_date=days_ago(80), status=EditionStatus.COMPLETED)
+    no_sessions_old = factories.EditionFactory(programme=programme, start_date=days_ago(100), status=EditionStatus.COMPLETED)
     coordinator = factories.CoordinatorFactory()
     current = set(selectors.current_editions(coordinator).values_list("pk", flat=True))
     assert long_one.pk in current  # its last session was 900 - 29 * 28 = 88 days ago
