@@ -142,6 +142,7 @@ class Row:
     waiting_position: int | None = None
     enrolment: Enrolment | None = None
     decidable: bool = False
+    url: str = ""  # the application's page
 
 
 def _applications(edition: Edition, status: str) -> list[Application]:
@@ -167,6 +168,8 @@ def _rows(applications: list[Application]) -> list[Row]:
         key=lambda a: (a.waitlisted_at or a.created_at, a.pk),
     )
     positions = {a.pk: number for number, a in enumerate(waiting, start=1)}
+    # One reverse for all rows (a page of forty rows spent a millisecond reversing the same pattern).
+    url = reverse("applications:detail", kwargs={"application_id": 0}).replace("/0/", "/{}/")
     rows = []
     for application in applications:
         rows.append(
@@ -179,6 +182,7 @@ def _rows(applications: list[Application]) -> list[Row]:
                 waiting_position=positions.get(application.pk),
                 enrolment=getattr(application, "enrolment", None),
                 decidable=application.status in forms.DECIDABLE,
+                url=url.format(application.pk),
             )
         )
     return rows
