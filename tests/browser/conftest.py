@@ -77,3 +77,23 @@ def assert_no_horizontal_scroll(page, viewport: str) -> None:
     page.wait_for_load_state("load")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, f"{page.url} scrolls sideways at {width} px (scrollWidth {scroll_width})"
+
+
+FACTORY_PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory's
+
+
+def log_in(page, base: str, email: str, language: str, password: str = FACTORY_PASSWORD) -> None:
+    """Log in through the login form and land on the overview."""
+    page.goto(f"{base}/{language}/account/login/")
+    page.locator("#id_username").fill(email)
+    page.locator("#id_password").fill(password)
+    page.locator("main").get_by_role("button").click()
+    page.wait_for_url(f"{base}/{language}/account/")
+
+
+def assert_accessible(page) -> None:
+    """No axe-core violations of WCAG 2.1 A/AA on the page as it is now."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()

@@ -7,19 +7,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from leergang.enrolment.models import Enrolment
 from leergang.invoicing import payments, services
 from leergang.invoicing.models import Invoice
 from tests import factories
+from tests.browser.conftest import assert_accessible, log_in
 
 from .conftest import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 RECIPIENT = {
     "organisation": "Gemeente Utrecht met een lange naam voor de afdeling Crediteurenadministratie",
     "address": "Stadsplateau 1",
@@ -29,19 +28,10 @@ RECIPIENT = {
 }
 
 
-def log_in(page, base: str, email: str, language: str) -> None:
-    page.goto(f"{base}/{language}/account/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button").click()
-    page.wait_for_url(f"{base}/{language}/account/")
-
-
 def check(page) -> None:
     """No sideways scrolling at phone width, no axe violations."""
     assert_no_horizontal_scroll(page, "phone")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -5,18 +5,17 @@ and on a desktop. No sideways scrolling at 360 px, and axe finds no violations."
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from leergang.enrolment import changes
 from leergang.invoicing import payments, services
 from tests import factories
+from tests.browser.conftest import assert_accessible, log_in
 
 from .conftest import assert_no_horizontal_scroll
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 RECIPIENT = {
     "organisation": "Gemeente Utrecht met een lange naam voor de afdeling Crediteurenadministratie",
     "address": "Stadsplateau 1",
@@ -24,19 +23,6 @@ RECIPIENT = {
     "city": "Utrecht",
     "email": "facturen@utrecht.example.org",
 }
-
-
-def log_in(page, base: str, email: str, language: str) -> None:
-    page.goto(f"{base}/{language}/account/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button").click()
-    page.wait_for_url(f"{base}/{language}/account/")
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 def days_ago(days: int) -> datetime.date:

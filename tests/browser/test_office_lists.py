@@ -5,18 +5,16 @@ no axe violations, nothing scrolls sideways, and the page links work by keyboard
 import datetime
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 
 from leergang.catalog.models import EditionStatus
 from leergang.demo import content
 from leergang.invoicing import services
 from tests import factories
-from tests.browser.conftest import assert_no_horizontal_scroll
+from tests.browser.conftest import assert_accessible, assert_no_horizontal_scroll, log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORD = "correct-horse-battery"  # tests.factories.UserFactory
 RECIPIENT = {
     "organisation": "Gemeente Utrecht met een lange naam voor de afdeling Crediteurenadministratie",
     "address": "Stadsplateau 1",
@@ -28,19 +26,6 @@ RECIPIENT = {
 
 def days_ago(days: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days)
-
-
-def log_in(page, base: str, email: str, language: str) -> None:
-    page.goto(f"{base}/{language}/account/login/")
-    page.locator("#id_username").fill(email)
-    page.locator("#id_password").fill(PASSWORD)
-    page.locator("main").get_by_role("button").click()
-    page.wait_for_url(f"{base}/{language}/account/")
-
-
-def assert_accessible(page) -> None:
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
 
 
 @pytest.fixture
