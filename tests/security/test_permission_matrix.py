@@ -22,6 +22,7 @@ from django.test import Client
 
 from leergang.core.models import AuditEntry
 from leergang.notifications.models import OutboxEmail
+from tests.performance.measure import logged_in_clients
 
 from . import inventory
 from .inventory import ADMIN, OK, Entry
@@ -47,14 +48,7 @@ def world(django_db_setup, django_db_blocker):
 @pytest.fixture
 def clients(world, db):
     cache.clear()
-    made = {}
-    for role in ROLES:
-        client = Client()
-        user = world.user(role)
-        if user is not None:
-            client.force_login(user)
-        made[role] = client
-    yield made
+    yield logged_in_clients(world)
     cache.clear()
 
 
