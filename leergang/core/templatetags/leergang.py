@@ -42,7 +42,12 @@ def switch_language_url(context, language_code):
         return f"/{language_code}/"
     prefixes = tuple(f"/{code}/" for code, _name in settings.LANGUAGES)
     if request.path.startswith(prefixes):
-        return translate_url(request.get_full_path(), language_code)
+        # Every page asks three times (two <link rel="alternate"> and the switch); translating
+        # resolves and reverses the URL, so each language is worked out once per request.
+        found = request.__dict__.setdefault("_leergang_language_urls", {})
+        if language_code not in found:
+            found[language_code] = translate_url(request.get_full_path(), language_code)
+        return found[language_code]
     # Public pages outside the language prefix (/verify/<code>, printed on diplomas) take ?lang=;
     # Dutch is their default, so it needs no parameter.
     query = request.GET.copy()
