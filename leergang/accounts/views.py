@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext
@@ -15,10 +16,11 @@ from django.views.generic import FormView, TemplateView
 from leergang.awards import selectors as award_selectors
 from leergang.catalog import selectors as catalog_selectors
 from leergang.catalog.models import EditionStatus
-from leergang.core import formatting
+from leergang.core import formatting, fragment_cache
 from leergang.enrolment.models import Application, ApplicationStatus, EnrolmentStatus
 from leergang.invoicing import overview as invoicing_overview
 from leergang.learning import dashboard as learning_dashboard
+from leergang.learning import overview_stamp
 
 from . import permissions, ratelimit, services
 from .forms import ChoosePasswordForm, EmailLoginForm, PasswordForgotForm
@@ -159,23 +161,45 @@ def _with_links(programmes: list) -> list:
     return programmes
 
 
+def _participant_parts(request) -> dict:
+    """The participant's cards and places, rendered; kept in the cache under the stamp of what they
+    show (learning.overview_stamp), since a participant opens this page far more often
+    than anything on it changes. The calendar links carry the host, so it is part of the key."""
+    user = request.user
+    stamp = overview_stamp.participant_stamp(user)
+
+    def render_parts() -> dict[str, str]:
+        enrolments = learning_dashboard.dashboard_enrolments(user)
+        context = {
+            "enrolments": enrolments,
+            # Active enrolments link to the private calendar feed (scheduling:participant-calendar).
+            "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),
+            "cards": learning_dashboard.participant_cards(user, enrolments),
+            "has_invoices": bool(enrolments) and invoicing_overview.has_documents(user),
+        }
+        return {
+            "cards": render_to_string("accounts/dashboard_cards.html", context, request),
+            "places": render_to_string("accounts/dashboard_places.html", context, request),
+        }
+
+    key = (user.pk, request.scheme, request.get_host(), *stamp)
+    return fragment_cache.cached_parts(request, "participant-overview", key, render_parts)
+
+
 def dashboard(request):
     """The landing page after login: what this person can do next."""
     user = request.user
-    enrolments = learning_dashboard.dashboard_enrolments(user)
     # The office sees the editions it works on (catalog_selectors.RECENTLY_COMPLETED_DAYS); the archive has the rest.
     programmes = catalog_selectors.programmes_with_current_editions(user) if permissions.is_coordinator(user) else []
     if permissions.can_manage_editions(user):
         programmes = _with_links(_with_out_of_reach(_with_new_applications(programmes)))
+    participant = _participant_parts(request)
     context = {
         "is_coordinator": permissions.is_coordinator(user),
         "can_manage_editions": permissions.can_manage_editions(user),
         "programmes": programmes,
-        "enrolments": enrolments,
-        # Active enrolments link to the private calendar feed (scheduling:participant-calendar).
-        "has_calendar": any(e.status == EnrolmentStatus.ENROLLED for e in enrolments),
-        "cards": learning_dashboard.participant_cards(user, enrolments),
+        "participant": participant,
+        "has_places": bool(participant["places"].strip()),
         "teaching": learning_dashboard.teacher_overview(user),
-        "has_invoices": bool(enrolments) and invoicing_overview.has_documents(user),
     }
     return render(request, "accounts/dashboard.html", context)

@@ -24,6 +24,8 @@ class Attendance(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Any change to the row: the participant's overview is cached under a stamp of it (core/fragment_cache.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["session", "enrolment"]

@@ -33,6 +33,8 @@ class PaperSubmission(models.Model):
     feedback = models.TextField(_("feedback"), blank=True)
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     assessed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Any change to the row (pages that show it are cached under a stamp of it: core/fragment_cache.py).
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["enrolment", "-submitted_at", "-id"]
@@ -71,6 +73,7 @@ class PresentationSlot(models.Model):
     presented = models.BooleanField(_("presented"), null=True, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)  # any change, the order included (see PaperSubmission)
 
     class Meta:
         ordering = ["edition", "position", "id"]
@@ -119,6 +122,7 @@ class LiteratureItem(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     added_at = models.DateTimeField(_("added at"))
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)  # any change (see PaperSubmission)
 
     class Meta:
         ordering = ["session", "order", "id"]
@@ -253,6 +257,7 @@ class TimeEntry(models.Model):
     minutes = models.PositiveIntegerField(_("minutes"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     logged_at = models.DateTimeField(_("logged at"))
+    updated_at = models.DateTimeField(auto_now=True)  # any change (see PaperSubmission)
 
     class Meta:
         ordering = ["enrolment", "-day", "-id"]

@@ -55,14 +55,18 @@ def _write_order(edition: Edition, ordered: list[PresentationSlot], dropped: lis
     changed = [slot for number, slot in enumerate(ordered, start=1) if slot.position != number]
     stale = [slot.pk for slot in changed if slot.pk] + [slot.pk for slot in dropped]
     if stale:
-        PresentationSlot.objects.filter(pk__in=stale).update(position=None)
+        PresentationSlot.objects.filter(pk__in=stale).update(position=None, updated_at=timezone.now())
     for slot in dropped:
         slot.position = None
     for number, slot in enumerate(ordered, start=1):
         slot.position = number
     existing = [slot for slot in changed if slot.pk]
     if existing:
-        PresentationSlot.objects.bulk_update(existing, ["position"])
+        # bulk_update() leaves auto_now alone: the stamp of the participants' overviews needs it.
+        now = timezone.now()
+        for slot in existing:
+            slot.updated_at = now
+        PresentationSlot.objects.bulk_update(existing, ["position", "updated_at"])
     new = [slot for slot in changed if not slot.pk]
     if new:
         PresentationSlot.objects.bulk_create(new)
@@ -207,7 +211,7 @@ def record_presentation(*, actor: Any, enrolment_id: int, presented: bool) -> Pr
         slot.presented = presented
         slot.recorded_at = timezone.now()
         slot.recorded_by = actor
-        slot.save(update_fields=["presented", "recorded_at", "recorded_by"])
+        slot.save(update_fields=["presented", "recorded_at", "recorded_by", "updated_at"])
         audit.record(
             actor=actor, action="presentation.recorded", obj=slot, before=before, after=audit.snapshot(slot, RECORD_FIELDS)
         )

@@ -150,7 +150,7 @@ def assess_paper(
         paper.feedback = feedback
         paper.assessed_at = timezone.now()
         paper.assessed_by = actor
-        paper.save(update_fields=["result", "feedback", "assessed_at", "assessed_by"])
+        paper.save(update_fields=["result", "feedback", "assessed_at", "assessed_by", "updated_at"])
         audit.record(
             actor=actor, action="paper.assessed", obj=paper, before=before, after=audit.snapshot(paper, ASSESSMENT_FIELDS)
         )

@@ -216,15 +216,15 @@ def _erase_learning(user: User, objects: dict[str, list[int]]) -> None:
         done=ERASED, learned=ERASED, next_step=ERASED, updated_at=now
     )
     CaseResponse.objects.filter(pk__in=objects["learning.caseresponse"]).update(text=ERASED)
-    TimeEntry.objects.filter(pk__in=objects["learning.timeentry"]).update(note="")
-    Attendance.objects.filter(pk__in=objects["attendance.attendance"]).update(note="")
+    TimeEntry.objects.filter(pk__in=objects["learning.timeentry"]).update(note="", updated_at=now)
+    Attendance.objects.filter(pk__in=objects["attendance.attendance"]).update(note="", updated_at=now)
     files = []
     for paper in PaperSubmission.objects.filter(pk__in=objects["learning.papersubmission"]):
         if not paper.file_path.startswith("erased/"):
             with contextlib.suppress(NotFound):  # a path outside UPLOAD_ROOT is never touched
                 files.append(learning_services.paper_file(paper))
         paper.file_path, paper.original_filename, paper.sha256, paper.feedback = f"erased/{paper.pk}", "", "", ""
-        paper.save(update_fields=["file_path", "original_filename", "sha256", "feedback"])
+        paper.save(update_fields=["file_path", "original_filename", "sha256", "feedback", "updated_at"])
     transaction.on_commit(lambda: _delete_files(files))
 
 
