@@ -167,6 +167,8 @@ def _participant_parts(request) -> dict:
     than anything on it changes. The calendar links carry the host, so it is part of the key."""
     user = request.user
     stamp = overview_stamp.participant_stamp(user)
+    if stamp[1] == "0":  # no enrolments at all (most of the office, teachers): nothing to show
+        return {"cards": "", "places": ""}
 
     def render_parts() -> dict[str, str]:
         enrolments = learning_dashboard.dashboard_enrolments(user)

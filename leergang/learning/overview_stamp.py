@@ -69,5 +69,6 @@ _PARTICIPANT_STAMP_SQL = _participant_stamp_sql()
 
 def participant_stamp(user: Any) -> tuple:
     """The stamp of a participant's part of the overview (one query; see _participant_stamp_sql),
-    with the local date: the next session and the standing move on with the calendar."""
+    with the local date: the next session and the standing move on with the calendar. Its second
+    value is the number of the user's enrolments."""
     return (timezone.localdate(), *fragment_cache.stamp(_PARTICIPANT_STAMP_SQL, {"user": user.pk}))
