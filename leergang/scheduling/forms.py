@@ -9,12 +9,16 @@ from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from leergang.catalog.models import DeliveryMode, Session, SessionKind
 
+from .cells import RowWidgetRenderer
 from .services import SessionInput
 
+# One renderer for all rows (an instance: a class would build a template engine per form).
+ROW_RENDERER = RowWidgetRenderer()
 PREFIX = "sessions"
 MAX_SESSIONS = 60
 ROW_FIELDS = ("number", "kind", "date", "start_time", "end_time", "delivery_mode", "theme_nl", "theme_en")
@@ -51,6 +55,7 @@ class RowDateBoundField(BoundField):
 
 
 class SessionRowForm(forms.Form):
+    default_renderer = ROW_RENDERER
     number = forms.IntegerField(label=_("Number"), min_value=1, max_value=999)
     kind = forms.ChoiceField(label=_("Kind"), choices=SessionKind.choices)
     date = forms.DateField(
@@ -105,6 +110,15 @@ class SessionRowForm(forms.Form):
 
 
 class BaseSessionFormSet(forms.BaseFormSet):
+    @property
+    def management_html(self) -> SafeString:
+        """The management form's hidden inputs: what its form template writes when the form has no
+        errors (only tampered data has), without that template's cost."""
+        form = self.management_form
+        if form.errors:
+            return form.render()
+        return mark_safe("".join(str(field) for field in form.hidden_fields()))  # noqa: S308 - rendered widgets
+
     def raw_rows(self) -> list[dict[str, Any]]:
         return [form.raw() for form in self.forms]
 
@@ -116,6 +130,7 @@ SessionFormSet = forms.formset_factory(
     max_num=MAX_SESSIONS,
     absolute_max=MAX_SESSIONS,
     validate_max=True,
+    renderer=ROW_RENDERER,
 )
 
 

@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,7 +30,7 @@ from leergang.catalog.models import Edition, Session, SessionKind
 from leergang.core import formatting
 from leergang.core.errors import DomainError, Invalid, NotFound
 
-from . import forms, rules, services
+from . import cells, forms, rules, services
 
 RULE_LABELS = {
     rules.RULE_WEEKDAY: gettext_lazy("Wrong weekday"),
@@ -40,10 +44,11 @@ ROW_ERROR_FIELD = re.compile(r"sessions\.(\d+)\.(\w+)")
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _edition(request: HttpRequest, edition_id: int, *, with_sessions: bool = True) -> Edition:
-    """The edition (with programme and room; with its sessions when asked): one or two queries.
-    404 alike for a missing edition and for anyone but the programme office."""
-    editions = Edition.objects.select_related("programme", "room")
+def _edition(request: HttpRequest, edition_id: int, *, with_sessions: bool = True, with_related: bool = True) -> Edition:
+    """The edition (with programme and room unless not needed; with its sessions when asked): one
+    or two queries. 404 alike for a missing edition and for anyone but the programme office."""
+    # The joins cost more to compile than the live check (which reads only the rules) can spare.
+    editions = Edition.objects.select_related("programme", "room") if with_related else Edition.objects.all()
     if with_sessions:
         editions = editions.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("number")))
     edition = editions.filter(pk=edition_id).first()
@@ -70,6 +75,21 @@ def _row_label(form: forms.SessionRowForm) -> str:
     return _("session %(number)s") % {"number": number} if number not in (None, "") else _("new session")
 
 
+@dataclass
+class Row:
+    """A row of the schedule table: its form, a label naming it, and the rule violations of its date."""
+
+    form: forms.SessionRowForm
+    label: str
+    violations_id: str
+    violations: list[dict[str, Any]]
+
+    @cached_property
+    def cells(self) -> dict[str, SafeString]:
+        """Each field's cell (label, widget, errors), rendered once in Python: only the table needs them."""
+        return {name: cells.cell(self.form[name], self.label) for name in forms.ROW_FIELDS}
+
+
 def _check(edition: Edition, formset: forms.BaseSessionFormSet) -> dict[str, Any]:
     """The rows with the rule violations of their dates, a summary, and the validator's refusal (a date
     outside the period whose holidays are known) as a message."""
@@ -81,12 +101,12 @@ def _check(edition: Edition, formset: forms.BaseSessionFormSet) -> dict[str, Any
         found, error = [], str(exc.detail)
     violations = [{"date": v.date, "rule": v.rule, "message": v.message, "label": RULE_LABELS.get(v.rule, v.rule)} for v in found]
     rows = [
-        {
-            "form": form,
-            "label": _row_label(form),
-            "violations_id": forms.violations_id(form),
-            "violations": [v for v in violations if day and v["date"] == day],
-        }
+        Row(
+            form=form,
+            label=_row_label(form),
+            violations_id=forms.violations_id(form),
+            violations=[v for v in violations if day and v["date"] == day],
+        )
         for form, day in zip(formset.forms, dates, strict=True)
     ]
     return {
@@ -133,6 +153,14 @@ def _with_planned_dates(rows: list[dict[str, Any]], dates: list[datetime.date]) 
 # -- rendering -----------------------------------------------------------------------------------
 
 
+def _row_urls(edition: Edition) -> dict[str, str]:
+    """The htmx addresses every row uses, reversed once rather than per row."""
+    return {
+        "check_url": reverse("schedule:check", kwargs={"edition_id": edition.pk}),
+        "rows_url": reverse("schedule:rows", kwargs={"edition_id": edition.pk}),
+    }
+
+
 def _first_date(edition: Edition) -> datetime.date:
     sessions = list(edition.sessions.all())
     return sessions[0].date if sessions else edition.start_date
@@ -163,6 +191,7 @@ def _page(
         "coming_in_room": coming_in_room,
         "can_switch": not room.allowed and bool(coming_in_room),
         "weekdays": formatting.recurring_weekday(edition.weekday),
+        **_row_urls(edition),
         **_check(edition, formset),
     }
     return render(request, "scheduling/schedule.html", context, status=status)
@@ -183,6 +212,7 @@ def _fragment(
         "notice": notice,
         "plan_form": plan_form or forms.PlanForm(),
         "accept_form": forms.AcceptForm(),
+        **_row_urls(edition),
         **_check(edition, formset),
     }
     return render(request, template, context)
@@ -244,7 +274,7 @@ def schedule_page(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_POST
 def check_schedule(request: HttpRequest, edition_id: int) -> HttpResponse:
     """htmx: the rule violations of the dates in the form, before anything is saved."""
-    edition = _edition(request, edition_id, with_sessions=False)
+    edition = _edition(request, edition_id, with_sessions=False, with_related=False)
     formset = forms.bound_rows(request.POST)
     formset.is_valid()
     return _fragment(request, edition, formset, template="scheduling/_check_response.html")
@@ -323,7 +353,7 @@ def edit_rows(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_POST
 def switch_online(request: HttpRequest, edition_id: int) -> HttpResponse:
     """Move the coming sessions that meet in the room online; the service tells the people involved."""
-    edition = _edition(request, edition_id, with_sessions=False)
+    edition = _edition(request, edition_id, with_sessions=False, with_related=False)
     try:
         services.switch_to_online(actor=request.user, edition_id=edition.pk)
     except NotFound as exc:

@@ -151,7 +151,19 @@ def replace_sessions(
     Participants and teachers are told about sessions whose date, time or mode changed.
     """
     _require_manager(actor)
-    edition = _locked_edition(edition_id)
+    return _replace_sessions(actor, _locked_edition(edition_id), sessions, allow_violations=allow_violations)
+
+
+def _replace_sessions(
+    actor: Any,
+    edition: Edition,
+    sessions: list[SessionInput],
+    *,
+    allow_violations: bool,
+    stored: list[Session] | None = None,
+) -> ScheduleResult:
+    """replace_sessions on an edition already locked, with its `stored` sessions when the caller
+    has read them already (planning and moving online do: no second lock, read or savepoint)."""
     for item in sessions:
         item.start_time = item.start_time or edition.start_time
         item.end_time = item.end_time or edition.end_time
@@ -164,7 +176,7 @@ def replace_sessions(
             extra={"violations": [v.as_dict() for v in violations]},
         )
 
-    existing = {s.number: s for s in edition.sessions.all()}
+    existing = {s.number: s for s in (edition.sessions.all() if stored is None else stored)}
     _check_room(edition, sessions, existing)
     wanted = {s.number for s in sessions}
     removed = [s for number, s in existing.items() if number not in wanted]
@@ -243,7 +255,8 @@ def plan_sessions(*, actor: Any, edition_id: int, first_date: datetime.date) -> 
     programme's previous edition."""
     _require_manager(actor)
     edition = _locked_edition(edition_id)
-    existing = {s.number: s for s in edition.sessions.all()}
+    stored = list(edition.sessions.all())
+    existing = {s.number: s for s in stored}
     numbers = sorted(existing) or list(range(1, DEFAULT_SESSION_COUNT + 1))
     try:
         dates = rules.plan(first_date, len(numbers), schedule_rules(edition))
@@ -273,7 +286,7 @@ def plan_sessions(*, actor: Any, edition_id: int, first_date: datetime.date) -> 
                 theme_en=theme_en,
             )
         )
-    return replace_sessions(actor=actor, edition_id=edition.pk, sessions=items)
+    return _replace_sessions(actor, edition, items, allow_violations=False, stored=stored)
 
 
 @transaction.atomic
@@ -283,8 +296,9 @@ def switch_to_online(*, actor: Any, edition_id: int, numbers: list[int] | None =
     _require_manager(actor)
     edition = _locked_edition(edition_id)
     today = timezone.localdate()
+    stored = list(edition.sessions.all())
     items = []
-    for session in edition.sessions.all():
+    for session in stored:
         move = session.delivery_mode in MEETS_IN_ROOM and session.date >= today
         if numbers is not None:
             move = move and session.number in numbers
@@ -299,4 +313,4 @@ def switch_to_online(*, actor: Any, edition_id: int, numbers: list[int] | None =
             )
         )
     # Moving online never adds a violation the coordinator has not already accepted.
-    return replace_sessions(actor=actor, edition_id=edition.pk, sessions=items, allow_violations=True)
+    return _replace_sessions(actor, edition, items, allow_violations=True, stored=stored)

@@ -21,7 +21,7 @@ def participant_calendar(request: HttpRequest, token: str) -> HttpResponse:
     enrolments = selectors.calendar_enrolments(token=token)
     if not enrolments:
         raise Http404("unknown calendar token, or the token of a cancelled enrolment")
-    language = enrolments[0].participant.preferred_language
+    language = enrolments[0].participant_language
     response = calendar_response(ics.participant_calendar(enrolments, language=language), filename="leergang.ics")
     response["Cache-Control"] = "private, max-age=300"
     response["Content-Language"] = language

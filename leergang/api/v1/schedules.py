@@ -3,7 +3,7 @@
 from ninja import Router
 
 from leergang.catalog import selectors
-from leergang.catalog.models import Weekday
+from leergang.catalog.models import Edition, Weekday
 from leergang.core.errors import Invalid
 from leergang.scheduling import rules, services
 
@@ -87,7 +87,9 @@ def _session_inputs(payload: SessionsIn, language: str) -> list[services.Session
 
 
 def _result(request, edition_id: int, violations) -> dict:
-    edition = selectors.edition_detail(user=request.user, edition_id=edition_id)
+    # The service has found the edition and checked the coordinator: only the stored sessions are
+    # read back (two queries; edition_detail's seat count and joins are not shown here).
+    edition = selectors.with_sessions(Edition(pk=edition_id))
     return {
         "sessions": [presenters.session(s) for s in edition.sessions.all()],
         "violations": [v.as_dict() for v in violations],

@@ -1,0 +1,112 @@
+"""The cells of the schedule table, rendered in Python.
+
+A schedule has up to sixty rows of eight fields. Rendering each field through Django's widget
+templates (an include per widget, per attribute list and per option) cost about two thirds of the
+page's time, so the few standard widget templates the rows use are written out here, producing
+exactly the markup those templates produce (tests/schedule_page/test_perf_scheduling.py compares
+them). Anything else falls back to the templates.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from django.forms.boundfield import BoundField
+from django.forms.renderers import DjangoTemplates
+from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
+
+INPUT_TEMPLATES = frozenset(
+    {
+        "django/forms/widgets/input.html",
+        "django/forms/widgets/number.html",
+        "django/forms/widgets/date.html",
+        "django/forms/widgets/time.html",
+        "django/forms/widgets/text.html",
+        "django/forms/widgets/hidden.html",
+    }
+)
+SELECT_TEMPLATE = "django/forms/widgets/select.html"
+OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _escape(value: Any) -> str:
+    """django.utils.html.conditional_escape, without the lazy-string wrapper around its escape()
+    (which cost as much as the escaping here)."""
+    if isinstance(value, Promise):
+        value = str(value)
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
+
+
+def _attrs(attrs: dict[str, Any]) -> str:
+    """django/forms/widgets/attrs.html: True as a bare attribute, False left out."""
+    parts = []
+    for name, value in attrs.items():
+        if value is True:
+            parts.append(f" {_escape(name)}")
+        elif value is not False:
+            parts.append(f' {_escape(name)}="{_escape(value)}"')
+    return "".join(parts)
+
+
+def _input(widget: dict[str, Any]) -> str:
+    value = widget["value"]
+    shown = f' value="{_escape(value)}"' if value is not None else ""
+    return f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
+
+
+def _option(option: dict[str, Any]) -> str:
+    # The option template ends with a newline, which the select template keeps.
+    return f'<option value="{_escape(option["value"])}"{_attrs(option["attrs"])}>{_escape(str(option["label"]))}</option>\n'
+
+
+def _select(widget: dict[str, Any]) -> str | None:
+    options = []
+    for group_name, group_choices, _index in widget["optgroups"]:
+        if group_name:
+            return None  # option groups: not used by the rows, left to the template
+        for option in group_choices:
+            if option["template_name"] != OPTION_TEMPLATE:
+                return None
+            options.append("\n  " + _option(option))
+    return f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>{"".join(options)}\n</select>'
+
+
+def _textarea(widget: dict[str, Any]) -> str:
+    value = _escape(str(widget["value"])) if widget["value"] else ""
+    return f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
+
+
+class RowWidgetRenderer(DjangoTemplates):
+    """Django's template renderer, with the rows' widget templates written out in Python."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        html: str | None = None
+        if template_name in INPUT_TEMPLATES:
+            html = _input(context["widget"])
+        elif template_name == SELECT_TEMPLATE:
+            html = _select(context["widget"])
+        elif template_name == TEXTAREA_TEMPLATE:
+            html = _textarea(context["widget"])
+        if html is None:
+            return super().render(template_name, context, request)
+        return html
+
+
+def cell(field: BoundField, row_label: str) -> SafeString:
+    """scheduling/_cell.html, written out: the field's label (naming the row for screen readers),
+    its widget and its errors."""
+    errors = ""
+    if field.errors:
+        messages = " ".join(_escape(error) for error in field.errors)
+        errors = f'<p class="field-error" id="{_escape(field.auto_id)}_error">{messages}</p>'
+    # Every value is escaped above or is the widget's own markup (escaped by the renderer).
+    return mark_safe(  # noqa: S308
+        f'<label for="{_escape(field.id_for_label)}" class="cell-label">{_escape(str(field.label))}'
+        f'<span class="visually-hidden"> ({_escape(row_label)})</span></label>\n'
+        f"{field}\n{errors}\n"
+    )
