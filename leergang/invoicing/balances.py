@@ -44,12 +44,26 @@ def owed_back(*, paid_on_corrected: Decimal, refunded: Decimal) -> Decimal:
 
 def balance(document: Invoice) -> Decimal:
     """Still to settle on an annotated document (see the module's docstring for the sign)."""
-    if document.kind == InvoiceKind.INVOICE:
-        if document.status in OUTSTANDING:
-            return max(cents(document.total) - cents(document.paid), ZERO)
+    return balance_of(
+        kind=document.kind,
+        status=document.status,
+        total=document.total,
+        paid=document.paid,
+        refunded=document.refunded,
+        paid_on_corrected=document.paid_on_corrected,
+    )
+
+
+def balance_of(
+    *, kind: str, status: str, total: Decimal, paid: Decimal, refunded: Decimal, paid_on_corrected: Decimal
+) -> Decimal:
+    """`balance` from the values themselves (for reads that load no Invoice objects)."""
+    if kind == InvoiceKind.INVOICE:
+        if status in OUTSTANDING:
+            return max(cents(total) - cents(paid), ZERO)
         return ZERO
-    if document.status == InvoiceStatus.OPEN:
-        return -owed_back(paid_on_corrected=document.paid_on_corrected, refunded=document.refunded)
+    if status == InvoiceStatus.OPEN:
+        return -owed_back(paid_on_corrected=paid_on_corrected, refunded=refunded)
     return ZERO
 
 

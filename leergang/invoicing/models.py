@@ -148,6 +148,14 @@ class Invoice(TimeStampedModel):
         ordering = ["year", "sequence"]
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
+        indexes = [
+            # The finance export reads a period by date of issue (a month of 10,000 documents).
+            models.Index(fields=["issued_on"], name="invoice_issued_on"),
+            # The invoice list: its page of invoices (kind) newest first is read in this order, and its
+            # count and the sum of what is owed on the open ones find every column they need here, so
+            # neither reads (or sorts) the table itself.
+            models.Index(fields=["kind", "year", "sequence", "status", "total"], name="invoice_kind_series"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["year", "sequence"], name="invoice_sequence_unique_per_year"),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="invoice_sequence_positive"),

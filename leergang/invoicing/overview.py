@@ -134,6 +134,23 @@ def _documents():
     return balances.with_balances(selectors.documents())
 
 
+# What the edition's overview (page and API) shows of each document: the rest of the snapshot, and
+# the enrolment (the rows are grouped by its id), are left unread.
+EDITION_DOCUMENT_FIELDS = (
+    "number",
+    "kind",
+    "purpose",
+    "status",
+    "issued_on",
+    "due_on",
+    "total",
+    "year",
+    "sequence",
+    "enrolment_id",
+    "corrects__number",
+)
+
+
 def edition_money(edition_id: int, *, on: datetime.date | None = None) -> EditionMoney:
     """Every enrolment of the edition (cancelled ones too) with its invoices, cancellation-fee
     invoices and credit notes, oldest first, and the edition's totals. Three queries whatever the
@@ -148,7 +165,14 @@ def edition_money(edition_id: int, *, on: datetime.date | None = None) -> Editio
         .select_related("participant")
         .order_by("participant__last_name", "participant__first_name", "pk")
     }
-    documents = list(_documents().filter(enrolment__edition_id=edition.pk).order_by("year", "sequence"))
+    documents = list(
+        _documents()
+        .select_related(None)
+        .select_related("corrects")
+        .only(*EDITION_DOCUMENT_FIELDS)
+        .filter(enrolment__edition_id=edition.pk)
+        .order_by("year", "sequence")
+    )
     for document in documents:
         enrolments[document.enrolment_id].documents.append(_row(document, on))
     return EditionMoney(edition=edition, enrolments=list(enrolments.values()), totals=money_totals(documents))

@@ -6,11 +6,13 @@ as plain text. Nothing a user typed is ever part of Typst source, so it cannot r
 """
 
 import datetime
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
 
 import typst
+from django.core.cache import cache
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -24,12 +26,35 @@ from .models import Invoice, InvoiceStatus
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "invoicing" / "invoice.typ"
 
 
+# The rendered bytes, kept under a key made of everything they are made from (content addressed):
+# a PDF that would look different (a payment changed the status, a credit note was issued) has
+# another key, so a kept copy is never stale and nothing needs deleting. Typst takes 15-20 ms a PDF.
+CACHE_TIMEOUT = 7 * 24 * 60 * 60
+_TEMPLATE_SOURCE = TEMPLATE.read_bytes()
+
+
 def invoice_pdf(invoice: Invoice) -> bytes:
     """The document in the invoice's own language; pass an invoice loaded by `selectors.documents()`."""
-    data = document_data(invoice)
     timestamp = datetime.datetime.combine(invoice.issued_on, datetime.time(12, 0), tzinfo=datetime.UTC)
+    # The QR code is drawn only when the PDF is made: its inputs stand in for it in the key.
+    data = document_data(invoice, with_qr=False)
+    inputs = [data, _payment_qr_inputs(invoice), timestamp.isoformat()]
+    key = _cache_key(json.dumps(inputs, ensure_ascii=False, default=str))  # default: the QR amount, a Decimal
+    content = cache.get(key)
+    if content is None:
+        content = _compile(document_data(invoice), timestamp)
+        cache.set(key, content, CACHE_TIMEOUT)
+    return content
+
+
+def _cache_key(inputs: str) -> str:
+    digest = hashlib.sha256(_TEMPLATE_SOURCE + b"\x00" + typst.__version__.encode() + b"\x00" + inputs.encode())
+    return f"invoice-pdf:{digest.hexdigest()}"
+
+
+def _compile(data: dict[str, Any], timestamp: datetime.datetime) -> bytes:
     return typst.compile(
-        TEMPLATE.read_bytes(),
+        _TEMPLATE_SOURCE,
         format="pdf",
         sys_inputs={"data": json.dumps(data, ensure_ascii=False)},
         ignore_system_fonts=True,  # the fonts inside the wheel: the same output on every machine
@@ -49,25 +74,34 @@ def _lines(*parts: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def _payment_qr(invoice: Invoice) -> str | None:
-    """An EPC ("SEPA credit transfer") QR code as SVG for banking apps, on open invoices only."""
+def _payment_qr_inputs(invoice: Invoice) -> dict[str, Any] | None:
+    """What the EPC QR code encodes, on open invoices only (None: no code)."""
     if invoice.is_credit_note or invoice.status != InvoiceStatus.OPEN or invoice.total <= 0:
         return None
+    return {
+        "name": invoice.issuer_name[:70],
+        "iban": invoice.issuer_iban,
+        "amount": invoice.total,
+        "text": invoice.number,
+        "bic": invoice.issuer_bic or None,
+    }
+
+
+def _payment_qr(invoice: Invoice) -> str | None:
+    """An EPC ("SEPA credit transfer") QR code as SVG for banking apps, on open invoices only."""
+    inputs = _payment_qr_inputs(invoice)
+    if inputs is None:
+        return None
     try:
-        code = segno_helpers.make_epc_qr(
-            name=invoice.issuer_name[:70],
-            iban=invoice.issuer_iban,
-            amount=invoice.total,
-            text=invoice.number,
-            bic=invoice.issuer_bic or None,
-        )
+        code = segno_helpers.make_epc_qr(**inputs)
     except ValueError:  # an IBAN or name the EPC format does not take: the printed instruction suffices
         return None
     return code.svg_inline(scale=1, border=0, dark="#1a1a1a", omitsize=True)
 
 
-def document_data(invoice: Invoice) -> dict[str, Any]:
-    """Everything the template prints, translated and formatted in the invoice's language."""
+def document_data(invoice: Invoice, *, with_qr: bool = True) -> dict[str, Any]:
+    """Everything the template prints, translated and formatted in the invoice's language; without
+    the QR code (slow to draw) when `with_qr` is false, for the cache key."""
     language = invoice.language
     with translation.override(language):
         money = lambda amount: rules.money(amount, language)  # noqa: E731
@@ -139,7 +173,7 @@ def document_data(invoice: Invoice) -> dict[str, Any]:
                 "name": invoice.issuer_name,
                 "number": invoice.number,
             }
-        qr = _payment_qr(invoice)
+        qr = _payment_qr(invoice) if with_qr else None
 
         return {
             "lang": language,

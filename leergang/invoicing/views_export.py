@@ -24,7 +24,6 @@ from leergang.core.errors import Invalid
 from leergang.enrolment.inbox_forms import DomainErrorsMixin
 
 from . import finance_export
-from .models import InvoiceKind
 
 DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y"]
 
@@ -60,8 +59,8 @@ def _require_office(request: HttpRequest) -> None:
         raise Http404("not found")
 
 
-def _period(request: HttpRequest) -> tuple[PeriodForm, list[finance_export.FinanceRow] | None]:
-    """The form and the period's rows, or None for the rows when the dates are not valid."""
+def _period(request: HttpRequest) -> tuple[PeriodForm, tuple[datetime.date, datetime.date] | None]:
+    """The form and the period, or None for the period when the dates are not valid."""
     if "from" not in request.GET and "to" not in request.GET:
         start, end = previous_month(timezone.localdate())
         form = PeriodForm({"from": start.isoformat(), "to": end.isoformat()})
@@ -70,40 +69,37 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, list[finance_export.Finan
     if not form.is_valid():
         return form, None
     try:
-        return form, finance_export.documents_for_period(form.cleaned_data["from"], form.cleaned_data["to"])
+        return form, finance_export.check_period(form.cleaned_data["from"], form.cleaned_data["to"])
     except Invalid as exc:
         form.add_domain_error(exc)
         return form, None
 
 
-def _page(request: HttpRequest, form: PeriodForm, rows: list[finance_export.FinanceRow] | None) -> HttpResponse:
-    context: dict[str, Any] = {"form": form, "rows": rows, "max_days": finance_export.MAX_PERIOD_DAYS}
-    if rows is not None:
-        context.update(
-            start=form.cleaned_data["from"],
-            end=form.cleaned_data["to"],
-            invoices=sum(1 for row in rows if row.kind == InvoiceKind.INVOICE),
-            credit_notes=sum(1 for row in rows if row.kind == InvoiceKind.CREDIT_NOTE),
-            totals=finance_export.period_totals(rows),
-        )
-    return render(request, "invoicing/finance_export.html", context, status=200 if rows is not None else 422)
+def _page(request: HttpRequest, form: PeriodForm, period: tuple[datetime.date, datetime.date] | None) -> HttpResponse:
+    """The form and, for a valid period, its summary (counts and totals: the page lists no rows)."""
+    context: dict[str, Any] = {"form": form, "summary": None, "max_days": finance_export.MAX_PERIOD_DAYS}
+    if period is not None:
+        start, end = period
+        context.update(start=start, end=end, summary=finance_export.period_summary(start, end))
+    return render(request, "invoicing/finance_export.html", context, status=200 if period is not None else 422)
 
 
 @require_safe
 def export_page(request: HttpRequest) -> HttpResponse:
     _require_office(request)
-    form, rows = _period(request)
-    return _page(request, form, rows)
+    form, period = _period(request)
+    return _page(request, form, period)
 
 
 @require_safe
 def export_csv(request: HttpRequest) -> HttpResponse:
     """The CSV download; with bad dates, the page with the form's errors instead."""
     _require_office(request)
-    form, rows = _period(request)
-    if rows is None:
-        return _page(request, form, rows)
-    start, end = form.cleaned_data["from"], form.cleaned_data["to"]
+    form, period = _period(request)
+    if period is None:
+        return _page(request, form, period)
+    start, end = period
+    rows = finance_export.documents_for_period(start, end)
     response = HttpResponse(finance_export.export_csv(rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{finance_export.filename(start, end)}"'
     return response
