@@ -3,26 +3,21 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView, TemplateView
 
-from leergang.awards import selectors as award_selectors
-from leergang.catalog import selectors as catalog_selectors
-from leergang.catalog.models import EditionStatus
-from leergang.core import formatting, fragment_cache
-from leergang.enrolment.models import Application, ApplicationStatus, EnrolmentStatus
+from leergang.core import fragment_cache
+from leergang.enrolment.models import EnrolmentStatus
 from leergang.invoicing import overview as invoicing_overview
 from leergang.learning import dashboard as learning_dashboard
 from leergang.learning import overview_stamp
 
-from . import permissions, ratelimit, services
+from . import office_overview, permissions, ratelimit, services
 from .forms import ChoosePasswordForm, EmailLoginForm, PasswordForgotForm
 from .models import User
 
@@ -110,57 +105,6 @@ class PasswordLinkView(auth_views.PasswordResetConfirmView):
         return context
 
 
-def _with_new_applications(programmes: list) -> list:
-    """Give every edition on the overview `new_applications`: its applications still to be handled
-    (status submitted), counted for those editions in one query."""
-    editions = [edition for programme in programmes for edition in programme.current_editions]
-    submitted = Application.objects.filter(status=ApplicationStatus.SUBMITTED, edition__in=editions)
-    counts = dict(submitted.order_by().values_list("edition").annotate(n=Count("pk"))) if editions else {}
-    for edition in editions:
-        edition.new_applications = counts.get(edition.pk, 0)
-    return programmes
-
-
-def _with_out_of_reach(programmes: list) -> list:
-    """Give every edition `out_of_reach`: how many of its participants can no longer reach the
-    diploma (the early warning, M18); counted for all running and open editions at once."""
-    editions = []
-    for programme in programmes:
-        for edition in programme.current_editions:
-            edition.programme = programme  # already loaded: the count reads its award rule
-            edition.out_of_reach = 0
-            if edition.status in (EditionStatus.OPEN, EditionStatus.RUNNING):
-                editions.append(edition)
-    counts = award_selectors.out_of_reach_by_edition(editions)
-    for edition in editions:
-        edition.out_of_reach = len(counts.get(edition.pk, []))
-    return programmes
-
-
-# The office's overview links every current edition to five of its pages; the patterns are reversed
-# once per request instead of five times per edition (with forty editions that was most of the page).
-EDITION_PAGES = {
-    "sessions": "learning_sessions:edition",
-    "schedule": "schedule:page",
-    "inbox": "inbox:edition",
-    "awards": "awards:edition",
-    "money": "money:edition",
-}
-_SENTINEL = 987654321
-
-
-def _with_links(programmes: list) -> list:
-    """Give every edition on the overview `links` (its pages by EDITION_PAGES key) and `name`."""
-    patterns = {
-        key: reverse(name, kwargs={"edition_id": _SENTINEL}).replace(str(_SENTINEL), "{}") for key, name in EDITION_PAGES.items()
-    }
-    for programme in programmes:
-        for edition in programme.current_editions:
-            edition.links = {key: pattern.format(edition.pk) for key, pattern in patterns.items()}
-            edition.name = gettext("Edition starting %(date)s") % {"date": formatting.long_date(edition.start_date)}
-    return programmes
-
-
 def _participant_parts(request) -> dict:
     """The participant's cards and places, rendered; kept in the cache under the stamp of what they
     show (learning.overview_stamp), since a participant opens this page far more often
@@ -191,10 +135,7 @@ def _participant_parts(request) -> dict:
 def dashboard(request):
     """The landing page after login: what this person can do next."""
     user = request.user
-    # The office sees the editions it works on (catalog_selectors.RECENTLY_COMPLETED_DAYS); the archive has the rest.
-    programmes = catalog_selectors.programmes_with_current_editions(user) if permissions.is_coordinator(user) else []
-    if permissions.can_manage_editions(user):
-        programmes = _with_links(_with_out_of_reach(_with_new_applications(programmes)))
+    programmes = office_overview.programmes(user) if permissions.is_coordinator(user) else []
     participant = _participant_parts(request)
     context = {
         "is_coordinator": permissions.is_coordinator(user),

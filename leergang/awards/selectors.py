@@ -58,10 +58,16 @@ def _facts(
     )
 
 
-def facts_for(enrolment: Enrolment) -> rules.Facts:
-    """Four queries: the sessions, the enrolment's attendance, its paper and its presentation."""
+def edition_sessions(edition: Edition) -> list[SessionRow]:
+    """The edition's sessions as (pk, kind, date) in session order (one query)."""
+    return list(edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+
+
+def facts_for(enrolment: Enrolment, *, sessions: Iterable[SessionRow] | None = None) -> rules.Facts:
+    """Four queries: the sessions (none when `sessions`, as `edition_sessions` returns them, is
+    given), the enrolment's attendance, its paper and its presentation."""
     statuses = dict(Attendance.objects.filter(enrolment=enrolment).values_list("session_id", "status"))
-    sessions = list(enrolment.edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+    sessions = list(sessions) if sessions is not None else edition_sessions(enrolment.edition)
     return _facts(
         sessions,
         statuses,
@@ -72,8 +78,8 @@ def facts_for(enrolment: Enrolment) -> rules.Facts:
     )
 
 
-def standing(enrolment: Enrolment) -> rules.Outcome:
-    return rules.evaluate(policy_for(enrolment.edition.programme), facts_for(enrolment))
+def standing(enrolment: Enrolment, *, sessions: Iterable[SessionRow] | None = None) -> rules.Outcome:
+    return rules.evaluate(policy_for(enrolment.edition.programme), facts_for(enrolment, sessions=sessions))
 
 
 def out_of_reach(policy: rules.Policy, facts: rules.Facts, outcome: rules.Outcome | None = None) -> bool:
@@ -299,12 +305,15 @@ def standings_for(
     ]
 
 
-def edition_standings(edition: Edition, *, today: datetime.date | None = None) -> list[Standing]:
+def edition_standings(
+    edition: Edition, *, today: datetime.date | None = None, sessions: Iterable[SessionRow] | None = None
+) -> list[Standing]:
     """The standing of every enrolled participant of the edition, in name order (six queries,
-    whatever the number of participants). `edition.programme` should be loaded."""
+    whatever the number of participants; five when the caller has read the edition's `sessions`
+    already, as `edition_sessions` returns them). `edition.programme` should be loaded."""
     today = today or timezone.localdate()
     active = {"enrolment__edition_id": edition.pk, "enrolment__status": EnrolmentStatus.ENROLLED}
-    sessions = list(edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+    sessions = list(sessions) if sessions is not None else edition_sessions(edition)
     enrolments = list(
         Enrolment.objects.filter(edition_id=edition.pk, status=EnrolmentStatus.ENROLLED)
         .select_related("participant")
@@ -340,6 +349,44 @@ def edition_standings(edition: Edition, *, today: datetime.date | None = None) -
     ]
 
 
+def _spare_by_edition(by_id: dict[int, Edition], sessions: dict[int, list[SessionRow]], today: datetime.date) -> dict[int, int]:
+    """Per edition whose outcome is not final yet, how many content sessions its participants may
+    miss and still reach the diploma: its content sessions minus the rule's minimum (negative while
+    the schedule has fewer than the rule asks)."""
+    spare: dict[int, int] = {}
+    for edition_id, rows in sessions.items():
+        policy = policy_for(by_id[edition_id].programme)
+        content = sum(1 for _pk, kind, _day in rows if kind == SessionKind.CONTENT)
+        if not _facts(rows, {}, paper="missing", presented=None, cancelled=False, today=today).final:
+            spare[edition_id] = content - policy.min_content_attended
+    return spare
+
+
+def _missed_too_many(spare: dict[int, int], *, exclude_noticed: bool = False):
+    """The ids (`enrolment_id`) of the active enrolments that missed (absent or excused) more content
+    sessions than their edition can spare, as a subquery. Counted over the missed attendance rows
+    only (a few per place), not over every place with all its attendance."""
+    # Editions that can spare as many sessions share one condition (there are few distinct numbers).
+    by_spare: dict[int, list[int]] = {}
+    for edition_id, n in spare.items():
+        if n >= 0:
+            by_spare.setdefault(n, []).append(edition_id)
+    beyond = Q(missed__lt=0)  # nothing (a count is never negative): the start of the OR
+    for n, edition_ids in by_spare.items():
+        beyond |= Q(enrolment__edition_id__in=edition_ids, missed__gt=n)
+    missed = Attendance.objects.filter(
+        # `or [0]`: an empty list would make Django skip the queries, and the count must not depend on the data
+        enrolment__edition_id__in=list(spare) or [0],
+        enrolment__status=EnrolmentStatus.ENROLLED,
+        status__in=MISSED,
+        session__kind=SessionKind.CONTENT,
+    )
+    if exclude_noticed:
+        missed = missed.filter(enrolment__out_of_reach_notice__isnull=True)
+    counted = missed.order_by().values("enrolment_id", "enrolment__edition_id").annotate(missed=Count("pk"))
+    return counted.filter(beyond).values("enrolment_id")
+
+
 def out_of_reach_by_edition(
     editions: Iterable[Edition], *, today: datetime.date | None = None, exclude_noticed: bool = False
 ) -> dict[int, list[Reach]]:
@@ -358,38 +405,18 @@ def out_of_reach_by_edition(
     if not by_id:
         return {}
     sessions = sessions_by_edition(by_id)
-    spare: dict[int, int] = {}
-    for edition_id, rows in sessions.items():
-        policy = policy_for(by_id[edition_id].programme)
-        content = sum(1 for _pk, kind, _day in rows if kind == SessionKind.CONTENT)
-        if not _facts(rows, {}, paper="missing", presented=None, cancelled=False, today=today).final:
-            spare[edition_id] = content - policy.min_content_attended
-    missed = Count("attendance", filter=Q(attendance__status__in=MISSED, attendance__session__kind=SessionKind.CONTENT))
-    # Editions that can spare as many sessions share one condition (there are few distinct numbers).
-    by_spare: dict[int, list[int]] = {}
-    for edition_id, n in spare.items():
-        if n >= 0:
-            by_spare.setdefault(n, []).append(edition_id)
-    beyond = Q(pk__in=[0])  # nothing: the start of the OR
-    for n, edition_ids in by_spare.items():
-        beyond |= Q(edition_id__in=edition_ids, missed__gt=n)
-    candidates = (
-        # `or [0]`: an empty list would make Django skip the queries, and the count must not depend on the data
-        Enrolment.objects.filter(edition_id__in=list(spare) or [0], status=EnrolmentStatus.ENROLLED)
-        .annotate(missed=missed)
-        .filter(beyond)
-    )
-    if exclude_noticed:
-        candidates = candidates.filter(out_of_reach_notice__isnull=True)
-    chosen = candidates.values("pk")
+    chosen = _missed_too_many(_spare_by_edition(by_id, sessions, today), exclude_noticed=exclude_noticed)
     enrolments = list(
         Enrolment.objects.filter(pk__in=Subquery(chosen))
         .select_related("participant")
         .order_by("edition_id", "participant__last_name", "participant__first_name", "pk")
     )
     statuses: dict[int, dict[int, str]] = {}
-    for enrolment_id, session_id, value in Attendance.objects.filter(enrolment_id__in=Subquery(chosen)).values_list(
-        "enrolment_id", "session_id", "status"
+    # order_by(): the attendance's default order would join sessions, editions and participants for nothing
+    for enrolment_id, session_id, value in (
+        Attendance.objects.filter(enrolment_id__in=Subquery(chosen))
+        .order_by()
+        .values_list("enrolment_id", "session_id", "status")
     ):
         statuses.setdefault(enrolment_id, {})[session_id] = value
     result: dict[int, list[Reach]] = {}
@@ -408,6 +435,34 @@ def out_of_reach_by_edition(
             enrolment.edition = edition
             result.setdefault(edition.pk, []).append(Reach(enrolment, policy, facts))
     return result
+
+
+def out_of_reach_counts(editions: Iterable[Edition], *, today: datetime.date | None = None) -> dict[int, int]:
+    """Per edition (by id), how many of its active enrolments `out_of_reach_by_edition` would list,
+    for pages that show only the number (the office's overview): two queries for all the editions,
+    the sessions and the attendance of the places picked, without loading the places and their
+    participants. `edition.programme` should be loaded."""
+    today = today or timezone.localdate()
+    by_id = {edition.pk: edition for edition in editions}
+    if not by_id:
+        return {}
+    sessions = sessions_by_edition(by_id)
+    chosen = _missed_too_many(_spare_by_edition(by_id, sessions, today))
+    statuses: dict[int, dict[int, str]] = {}
+    edition_of: dict[int, int] = {}
+    rows = Attendance.objects.filter(enrolment_id__in=Subquery(chosen)).order_by()
+    for edition_id, enrolment_id, session_id, value in rows.values_list(
+        "enrolment__edition_id", "enrolment_id", "session_id", "status"
+    ):
+        statuses.setdefault(enrolment_id, {})[session_id] = value
+        edition_of[enrolment_id] = edition_id
+    counts: dict[int, int] = {}
+    for enrolment_id, recorded in statuses.items():
+        edition = by_id[edition_of[enrolment_id]]
+        facts = _facts(sessions.get(edition.pk, []), recorded, paper="missing", presented=None, cancelled=False, today=today)
+        if out_of_reach(policy_for(edition.programme), facts):  # the same rule as everywhere
+            counts[edition.pk] = counts.get(edition.pk, 0) + 1
+    return counts
 
 
 def participant_standings(user: Any, *, today: datetime.date | None = None) -> list[Standing]:

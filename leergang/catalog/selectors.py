@@ -38,7 +38,21 @@ def _sessions_with_parts() -> Prefetch:
 def programme_for_page(*, user, slug: str) -> Programme:
     """The programme with goals, teachers and its visible editions (with seats taken, without
     sessions: a page shows one edition's sessions, see `with_sessions`)."""
-    editions = with_seats_taken(_visible_editions(user).select_related("room__location")).order_by("start_date", "id")
+    return _programme_with_editions(user, slug, _visible_editions(user).select_related("room__location"))
+
+
+# What the API tells of each edition of a programme (presenters.edition_brief), besides seats taken.
+EDITION_BRIEF_FIELDS = ("programme", "start_date", "status", "capacity")
+
+
+def programme_for_api(*, user, slug: str) -> Programme:
+    """As `programme_for_page`, with only what the API's programme shows of each edition (no room,
+    fee, times: forty editions' every column cost more to load than the query itself)."""
+    return _programme_with_editions(user, slug, _visible_editions(user).only(*EDITION_BRIEF_FIELDS))
+
+
+def _programme_with_editions(user, slug: str, editions: QuerySet[Edition]) -> Programme:
+    editions = with_seats_taken(editions).order_by("start_date", "id")
     programme = (
         visible_programmes(user)
         .filter(slug=slug)
@@ -107,23 +121,43 @@ def current_editions(user, today: datetime.date | None = None) -> QuerySet[Editi
     return _visible_editions(user).filter(~Q(status=EditionStatus.COMPLETED) | Q(start_date__gte=cutoff) | recent_session)
 
 
+# What the office's overview reads of each programme and edition (see programmes_with_current_editions).
+OVERVIEW_PROGRAMME_FIELDS = (
+    "slug",
+    "published",
+    "title_nl",
+    "title_en",
+    "award_min_content_sessions",
+    "award_requires_paper",
+    "award_requires_presentation",
+)
+OVERVIEW_EDITION_FIELDS = ("programme", "start_date", "status")
+
+
 def programmes_with_current_editions(user, today: datetime.date | None = None) -> list[Programme]:
     """The programmes a user may see, each with `current_editions` (a list, by start date) and
     `edition_count`, how many editions it has in all (for the link to the archive): two queries
     however many programmes and editions there are."""
-    editions = current_editions(user, today).order_by("start_date", "id")
+    # Only the columns the overview shows and its counts read (the award rule for the early
+    # warning): a programme's texts and an edition's every detail cost more to load than to query.
+    editions = current_editions(user, today).only(*OVERVIEW_EDITION_FIELDS).order_by("start_date", "id")
     counted = None if permissions.can_see_draft_editions(user) else ~Q(editions__status=EditionStatus.DRAFT)
     return list(
         visible_programmes(user)
+        .only(*OVERVIEW_PROGRAMME_FIELDS)
         .annotate(edition_count=Count("editions", filter=counted))
         .prefetch_related(Prefetch("editions", queryset=editions, to_attr="current_editions"))
     )
 
 
+ARCHIVE_FIELDS = ("start_date", "status", "programme__slug", "programme__title_nl", "programme__title_en")
+
+
 def archived_editions(user, *, programme: Programme | None = None, status: str = "") -> QuerySet[Edition]:
     """All the editions a user may see, newest first, with their programme; of one programme and in
     one status when given (the archive page pages through them)."""
-    editions = _visible_editions(user).select_related("programme")
+    # Only what the archive shows: the programme's texts are long, and fifty of them a page add up.
+    editions = _visible_editions(user).select_related("programme").only(*ARCHIVE_FIELDS)
     if programme is not None:
         editions = editions.filter(programme=programme)
     if status:

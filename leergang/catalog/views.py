@@ -4,13 +4,16 @@ from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, pgettext
 from django.views.decorators.http import require_safe
 
 from leergang.accounts import permissions
 from leergang.core import pagination
 from leergang.core.errors import NotFound
 
-from . import selectors
+from . import edition_lists, selectors
 from .models import Edition, EditionStatus, SessionKind
 from .public_cache import cache_public_page
 
@@ -36,6 +39,35 @@ def _requested_edition(request, editions):
     return None
 
 
+# An edition in the programme page's list of editions: the one shown is marked, the others link to it.
+# Rendered here rather than in the template: a programme with forty editions spent half the page's
+# time on this list's tags and filters.
+_SWITCH_SHOWN = """<li><span class="edition-link" aria-current="true">
+              <span class="edition-date">{date}</span>
+              <span class="edition-status">{status}</span>
+            </span></li>"""
+_SWITCH_OTHER = """<li><a class="edition-link" href="?editie={pk}#programma">
+              <span class="edition-date">{date}</span>
+              <span class="edition-status">{status}</span>
+            </a></li>"""
+
+
+def _edition_switch(editions: list[Edition], shown: Edition | None) -> SafeString:
+    """The items of the programme page's list of editions (see _SWITCH_SHOWN): each edition's start
+    date and status, "full" for one open for applications with every seat taken."""
+    full = mark_safe(gettext("Full – waiting list open"))  # noqa: S308 - our own catalogue's text, as {% translate %} prints it
+    labels = {value: escape(label) for value, label in EditionStatus.choices}
+    items = []
+    for other in editions:
+        if other.accepts_applications and other.seats_taken >= other.capacity:
+            status = full
+        else:
+            status = labels.get(other.status) or escape(other.status)
+        template = _SWITCH_SHOWN if shown is not None and other.id == shown.id else _SWITCH_OTHER
+        items.append(format_html(template, pk=other.id, date=edition_lists.start_date(other), status=status))
+    return mark_safe("\n          ".join(items))  # noqa: S308 - each item escaped by format_html
+
+
 @login_not_required
 @cache_public_page
 def programme_page(request, slug):
@@ -53,6 +85,7 @@ def programme_page(request, slug):
         "programme": programme,
         "edition": edition,
         "editions": editions,
+        "edition_switch": _edition_switch(editions, edition) if edition and len(editions) > 1 else "",
         # The edition a visitor is pointed to when they look at another one (e.g. a completed one).
         "featured": featured if featured and edition and featured.id != edition.id and featured.accepts_applications else None,
         "sessions": sessions,
@@ -69,6 +102,58 @@ def programme_page(request, slug):
 
 ARCHIVE_PAGE_SIZE = 50
 
+# One edition in the archive: its name (linking to the programme page showing that edition), its
+# programme and status, and links to five of its pages, each naming the edition for screen readers.
+# Rendered here rather than in the template: fifty rows of some twenty tags and variables each were
+# most of the page's time.
+_ARCHIVE_ROW = """<tr data-edition="{pk}" data-status="{status}">
+        <th scope="row"><a href="{programme_url}?editie={pk}">{name}</a></th>
+        <td><span class="stack-label" aria-hidden="true">{label_programme}</span>{programme}</td>
+        <td><span class="stack-label" aria-hidden="true">{label_status}</span>{status_label}</td>
+        <td class="edition-list"><span class="stack-label" aria-hidden="true">{label_pages}</span>
+          <a href="{sessions}">{label_sessions}<span class="visually-hidden"> ({name})</span></a>
+          <a href="{schedule}">{label_schedule}<span class="visually-hidden"> ({name})</span></a>
+          <a href="{inbox}">{label_inbox}<span class="visually-hidden"> ({name})</span></a>
+          <a href="{awards}">{label_awards}<span class="visually-hidden"> ({name})</span></a>
+          <a href="{money}">{label_money}<span class="visually-hidden"> ({name})</span></a>
+        </td>
+      </tr>"""
+
+
+def _archive_rows(editions: list[Edition]) -> SafeString:
+    """The archive's table rows (see _ARCHIVE_ROW); URL patterns reversed and labels translated once."""
+    # Translations are trusted text, printed as they are (as {% translate %} prints them).
+    labels = {
+        key: mark_safe(text)  # noqa: S308 - our own catalogue's text
+        for key, text in {
+            "label_programme": pgettext("a course, as offered", "Programme"),
+            "label_status": gettext("Status"),
+            "label_pages": gettext("Pages"),
+            "label_sessions": gettext("Sessions and learning"),
+            "label_schedule": gettext("Schedule"),
+            "label_inbox": gettext("Applications"),
+            "label_awards": gettext("Diplomas"),
+            "label_money": gettext("Money"),
+        }.items()
+    }
+    programme_url = edition_lists.url_pattern("catalog:programme", slug="x0x0x")  # a slug needs no escaping
+    rows = []
+    for edition in edition_lists.with_names_and_links(editions):
+        rows.append(
+            format_html(
+                _ARCHIVE_ROW,
+                pk=edition.pk,
+                status=edition.status,
+                programme_url=SafeString(programme_url.format(edition.programme.slug)),
+                name=edition.name,
+                programme=edition.programme.title,
+                status_label=edition.status_label,
+                **edition.links,
+                **labels,
+            )
+        )
+    return mark_safe("\n      ".join(rows))  # noqa: S308 - each row escaped by format_html
+
 
 @require_safe
 def edition_archive(request):
@@ -79,7 +164,7 @@ def edition_archive(request):
     else the page does not exist."""
     if not permissions.can_manage_editions(request.user):
         raise Http404("not found")
-    programmes = list(selectors.visible_programmes(request.user))
+    programmes = list(selectors.visible_programmes(request.user).only("slug", "title_nl", "title_en"))
     programme = next((p for p in programmes if p.slug == request.GET.get("programma", "")), None)
     status = request.GET.get("status", "")
     if status not in EditionStatus.values:
@@ -94,7 +179,7 @@ def edition_archive(request):
         "status": status,
         "status_label": dict(EditionStatus.choices).get(status, ""),
         "page": page,
-        "editions": list(page.object_list),
+        "rows": _archive_rows(list(page.object_list)),
         **pagination.navigation(page, lambda number: pagination.list_url("catalog:editions", **kept, page=number)),
     }
     return render(request, "catalog/editions.html", context)

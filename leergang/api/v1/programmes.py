@@ -35,4 +35,4 @@ def list_programmes(request):
 def get_programme(request, slug: str):
     if "\x00" in slug:  # no slug has one, and PostgreSQL cannot even look a NUL character up
         raise Http404
-    return presenters.programme_detail(selectors.programme_for_page(user=request.user, slug=slug))
+    return presenters.programme_detail(selectors.programme_for_api(user=request.user, slug=slug))
