@@ -245,13 +245,15 @@ def issue_award(*, actor: Any, enrolment_id: int, kind: str) -> Award:
     held = Award.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
     if held is not None:
         raise Conflict(_holds(held.kind, held.code, HOLDS_DIPLOMA, HOLDS_CERTIFICATE))
-    outcome = selectors.standing(enrolment)
+    # The edition's sessions are read once: for the rule and for the document's dates.
+    sessions = selectors.edition_sessions(enrolment.edition)
+    outcome = selectors.standing(enrolment, sessions=sessions)
     refused = refusal(kind, enrolment, outcome)
     if refused:
         relevant = [c for c in outcome.criteria if kind == AwardKind.DIPLOMA or c.criterion == rules.ATTENDANCE]
         unmet = [{"field": "kind", "message": c.detail} for c in relevant if not c.met]
         raise Conflict(refused, unmet)
-    document = EditionDocument.load(enrolment.edition)
+    document = EditionDocument.load(enrolment.edition, sessions=sessions)
     award = _store(_build(actor=actor, enrolment=enrolment, kind=kind, document=document, now=timezone.now()))
     _audit_issued(actor, award)
     _email(award).save()
@@ -272,7 +274,7 @@ def issue_for_edition(*, actor: Any, edition_id: int, issued_at: datetime.dateti
         raise Conflict(NOT_FINAL)
     # Locked as issue_award locks one, so neither issues for someone the other is issuing for.
     list(Enrolment.objects.select_for_update().filter(edition=edition, status=EnrolmentStatus.ENROLLED).values_list("pk"))
-    standings = selectors.edition_standings(edition, today=today)
+    standings = selectors.edition_standings(edition, today=today, sessions=document.sessions)
     results: dict[int, IssueResult] = {}
     new: list[Award] = []
     now = timezone.now()

@@ -8,6 +8,7 @@ award's snapshot; issuing a whole edition reads them once for all.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,9 +52,12 @@ class EditionDocument:
     signatories: tuple[dict[str, str], ...]
 
     @classmethod
-    def load(cls, edition: Edition) -> EditionDocument:
-        """Three queries; `edition.programme` should be loaded already."""
-        sessions = tuple(edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+    def load(cls, edition: Edition, *, sessions: Iterable[tuple[int, str, datetime.date]] | None = None) -> EditionDocument:
+        """Three queries (two when the edition's `sessions`, (pk, kind, date) in number order, are
+        given); `edition.programme` should be loaded already."""
+        if sessions is None:
+            sessions = edition.sessions.order_by("number").values_list("pk", "kind", "date")
+        sessions = tuple(sessions)
         goals = tuple(
             both(nl, en)
             for nl, en in LearningGoal.objects.filter(programme_id=edition.programme_id)

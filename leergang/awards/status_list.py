@@ -54,13 +54,13 @@ def is_set(raw: bytes, index: int) -> bool:
 
 
 def revoked_indexes() -> list[int]:
-    return list(Award.objects.filter(revoked_at__isnull=False).values_list("status_index", flat=True))
+    return list(Award.objects.filter(revoked_at__isnull=False).order_by().values_list("status_index", flat=True))
 
 
 def status_list_credential(number: int = credentials.STATUS_LIST_NUMBER) -> dict:
     url = credentials.status_list_url(number)
     # One read of the revoked awards' positions and times, nothing of the others.
-    revoked = list(Award.objects.filter(revoked_at__isnull=False).values_list("status_index", "revoked_at"))
+    revoked = list(Award.objects.filter(revoked_at__isnull=False).order_by().values_list("status_index", "revoked_at"))
     # Valid from the last change, so the signed list stays the same until a revocation changes
     # it, and its nbf never lies in a verifier's future.
     changed = max((at for _index, at in revoked), default=None) or keys.active_key().created_at

@@ -10,6 +10,8 @@ reader's language with its status, never a 500.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -21,10 +23,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from leergang.accounts import permissions
-from leergang.catalog.models import Edition
+from leergang.catalog.models import Edition, SessionKind
 from leergang.core.errors import DomainError, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment
-from leergang.learning import selectors as learning_selectors
 
 from . import rules, selectors, services
 from .models import Award, AwardKind
@@ -43,7 +44,25 @@ def _name(person: Any) -> str:
     return person.get_full_name() or person.email
 
 
-def _row(standing: selectors.Standing, final: bool) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Closing:
+    date: datetime.date
+
+
+def _closing(sessions: list[selectors.SessionRow]) -> Closing | None:
+    """The closing session as `learning.selectors.closing_session` picks it (the last by date, then
+    by number), from the sessions in number order."""
+    closings = [(day, index) for index, (_pk, kind, day) in enumerate(sessions) if kind == SessionKind.CLOSING]
+    return Closing(max(closings)[0]) if closings else None
+
+
+def _issue_url(edition: Edition) -> str:
+    """The issue form's address with `{}` for the enrolment: one reverse for all rows."""
+    url = reverse("awards:issue", kwargs={"edition_id": edition.pk, "enrolment_id": 0})
+    return url.removesuffix("/0/") + "/{}/"
+
+
+def _row(standing: selectors.Standing, final: bool, issue_url: str) -> dict[str, Any]:
     """A participant's row: the standing and which issue button the rule allows now. The diploma
     only once the outcome is final; a certificate of participation may be issued earlier."""
     free = standing.award is None and not standing.cancelled
@@ -52,6 +71,7 @@ def _row(standing: selectors.Standing, final: bool) -> dict[str, Any]:
     return {
         "standing": standing,
         "participant": standing.enrolment.participant,
+        "issue_url": issue_url.format(standing.enrolment.pk),
         "can_diploma": can_diploma,
         # Offered instead of the diploma, not next to it: who qualifies for the diploma gets that.
         "can_certificate": free
@@ -68,10 +88,12 @@ def _render(
     revoke_error: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    standings = selectors.edition_standings(edition)
-    closing = learning_selectors.closing_session(edition.pk)
+    sessions = selectors.edition_sessions(edition)  # read once: for the standings and the closing session
+    standings = selectors.edition_standings(edition, sessions=sessions)
+    closing = _closing(sessions)
     final = closing is not None and closing.date <= timezone.localdate()
-    rows = [_row(standing, final) for standing in standings]
+    issue_url = _issue_url(edition)
+    rows = [_row(standing, final, issue_url) for standing in standings]
     counts = {
         "diploma": sum(1 for s in standings if s.outcome.award == rules.DIPLOMA),
         "certificate": sum(1 for s in standings if s.outcome.award == rules.CERTIFICATE),
@@ -91,6 +113,7 @@ def _render(
         "error": error,
         "revoke_error": revoke_error or {},
         "reason_max": services.REASON_MAX,
+        "revoke_url": reverse("awards:revoke", kwargs={"edition_id": edition.pk}),
     }
     return render(request, "awards/edition.html", context, status=status)
 
@@ -136,16 +159,15 @@ def issue_all(request: HttpRequest, edition_id: int) -> HttpResponse:
 def issue_one(request: HttpRequest, edition_id: int, enrolment_id: int) -> HttpResponse:
     """Issue a diploma or a certificate of participation to one participant of the edition."""
     edition = _edition(request, edition_id)
-    enrolment = Enrolment.objects.select_related("participant").filter(pk=enrolment_id, edition_id=edition.pk).first()
-    if enrolment is None:
+    if not Enrolment.objects.filter(pk=enrolment_id, edition_id=edition.pk).exists():
         raise Http404("not found")
     try:
-        award = services.issue_award(actor=request.user, enrolment_id=enrolment.pk, kind=request.POST.get("kind", ""))
+        award = services.issue_award(actor=request.user, enrolment_id=enrolment_id, kind=request.POST.get("kind", ""))
     except (NotFound, PermissionDenied) as exc:
         raise Http404("not found") from exc
     except DomainError as exc:
         return _render(request, edition, error=str(exc.detail), status=exc.status)
-    name = _name(enrolment.participant)
+    name = _name(award.enrolment.participant)  # loaded with the award's enrolment by the service
     if award.kind == AwardKind.DIPLOMA:
         text = _("Diploma issued to %(name)s (code %(code)s).")
     else:

@@ -62,19 +62,23 @@ def standing_invoice(enrolment: Enrolment) -> Invoice | None:
     return Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED).first()
 
 
-def standing_language(enrolment: Enrolment) -> str:
-    """The language of the place's invoice (a default reason is printed on its credit note)."""
-    invoice = standing_invoice(enrolment)
+def standing_language(enrolment: Enrolment, invoice: Invoice | None = None) -> str:
+    """The language of the place's invoice (a default reason is printed on its credit note); pass the
+    standing invoice when it is loaded already."""
+    invoice = invoice if invoice is not None else standing_invoice(enrolment)
     return invoice.language if invoice is not None else (enrolment.participant.preferred_language or "nl")
 
 
 def cancellation_fee_for(enrolment: Enrolment, on: datetime.date | None = None) -> Any:
     """What cancelling this place on `on` (today) would cost under its edition's terms."""
-    invoice = standing_invoice(enrolment)
+    return fee_on(standing_invoice(enrolment), cancellation_rules.Terms.of(enrolment.edition), on or timezone.localdate())
+
+
+def fee_on(invoice: Invoice | None, terms: cancellation_rules.Terms, on: datetime.date) -> Any:
+    """The fee for cancelling on `on` a place whose standing invoice is `invoice` (already loaded):
+    only an invoice for participation counts; no invoice, nothing to pay."""
     invoiced = invoice.total if invoice is not None and invoice.purpose == "participation" else 0
-    return cancellation_rules.fee(
-        cancellation_rules.Terms.of(enrolment.edition), invoiced=invoiced, on=on or timezone.localdate()
-    )
+    return cancellation_rules.fee(terms, invoiced=invoiced, on=on)
 
 
 def _locked_enrolment(enrolment_id: int) -> tuple[Edition, Enrolment]:
@@ -178,11 +182,18 @@ def same_debtor(invoice: Invoice, recipient: dict[str, Any]) -> bool:
 
 
 def _move_money(
-    *, actor: Any, old: Enrolment, new: Enrolment, reason: str, recipient: dict | None, contact_name: str | None = None
+    *,
+    actor: Any,
+    old: Enrolment,
+    invoice: Invoice | None,
+    new: Enrolment,
+    reason: str,
+    recipient: dict | None,
+    contact_name: str | None = None,
 ) -> tuple[Invoice | None, Invoice | None]:
-    """Credit the old place's invoice and invoice the new place (same debtor unless `recipient`
-    names another), carrying over what was paid when the debtor is the same."""
-    invoice = standing_invoice(old)
+    """Credit the old place's invoice (`invoice`, its standing invoice, read in this transaction
+    after the place was locked) and invoice the new place (same debtor unless `recipient` names
+    another), carrying over what was paid when the debtor is the same."""
     if invoice is None:
         return None, None
     if invoice.purpose != "participation":
@@ -280,10 +291,18 @@ def substitute(
     new = Enrolment.objects.create(
         edition=edition, participant=person, organisation=old.organisation if organisation is None else organisation.strip()
     )
-    with translation.override(standing_language(old)):
+    # Read once: it decides the language of the default reason and is the invoice to credit.
+    standing = standing_invoice(old)
+    with translation.override(standing_language(old, standing)):
         reason = reason or str(_("Place taken over by %(name)s") % {"name": f"{first_name} {last_name}"})
     credit_note, invoice = _move_money(
-        actor=actor, old=old, new=new, reason=reason, recipient=recipient, contact_name=f"{first_name} {last_name}"
+        actor=actor,
+        old=old,
+        invoice=standing,
+        new=new,
+        reason=reason,
+        recipient=recipient,
+        contact_name=f"{first_name} {last_name}",
     )
     _record_change(
         actor=actor, kind=ChangeKind.SUBSTITUTION, old=old, new=new, reason=reason, credit_note=credit_note, invoice=invoice
@@ -302,18 +321,19 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
     current = Enrolment.objects.filter(pk=enrolment_id).only("edition_id").first()
     if current is None:
         raise NotFound(_("There is no enrolment with this number."))
-    target = Edition.objects.filter(pk=to_edition_id).select_related("programme").first()
-    if target is None:
-        raise Invalid(_("There is no edition with this number."), [{"field": "edition", "message": str(_("Choose an edition."))}])
-    # Both editions locked in id order, so two transfers in opposite directions cannot deadlock.
+    to_edition_id = int(to_edition_id)  # the key of `locked` below
+    # Both editions locked in id order, so two transfers in opposite directions cannot deadlock; an
+    # unknown target is simply missing from the result (the transaction then ends, and the lock with it).
     locked = {
         e.pk: e
         for e in Edition.objects.select_for_update(of=("self",))
         .select_related("programme")
-        .filter(pk__in={current.edition_id, target.pk})
+        .filter(pk__in={current.edition_id, to_edition_id})
         .order_by("pk")
     }
-    source, target = locked[current.edition_id], locked[target.pk]
+    if to_edition_id not in locked:
+        raise Invalid(_("There is no edition with this number."), [{"field": "edition", "message": str(_("Choose an edition."))}])
+    source, target = locked[current.edition_id], locked[to_edition_id]
     old = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
     _require_enrolled(old)
     if target.programme_id != source.programme_id or target.start_date <= source.start_date or target.pk == source.pk:
@@ -342,9 +362,10 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
         )
     _close(old)
     new = Enrolment.objects.create(edition=target, participant=old.participant, organisation=old.organisation)
-    with translation.override(standing_language(old)):
+    standing = standing_invoice(old)  # read once, as in substitute
+    with translation.override(standing_language(old, standing)):
         reason = reason or str(_("Moved to the edition starting %(date)s") % {"date": long_date(target.start_date)})
-    credit_note, invoice = _move_money(actor=actor, old=old, new=new, reason=reason, recipient=None)
+    credit_note, invoice = _move_money(actor=actor, old=old, invoice=standing, new=new, reason=reason, recipient=None)
     _record_change(
         actor=actor, kind=ChangeKind.TRANSFER, old=old, new=new, reason=reason, credit_note=credit_note, invoice=invoice
     )

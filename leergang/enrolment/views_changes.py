@@ -176,8 +176,10 @@ def cancel_facts(enrolment: Enrolment) -> dict[str, Any]:
         .exclude(status=InvoiceStatus.CREDITED)
         .first()
     )
-    fee = changes.cancellation_fee_for(enrolment)
     terms = cancellation_rules.Terms.of(enrolment.edition)
+    # The fee from the invoice just read (changes.cancellation_fee_for would read it again).
+    today = timezone.localdate()
+    fee = changes.fee_on(invoice, terms, today)
     paid = cents(invoice.paid) if invoice is not None else balances.ZERO
     return {
         "terms": cancellation_rules.summary(terms),
@@ -187,7 +189,7 @@ def cancel_facts(enrolment: Enrolment) -> dict[str, Any]:
         "paid": paid,
         "carried_over": min(paid, fee),
         "paid_back": max(paid - fee, balances.ZERO),
-        "today": timezone.localdate(),
+        "today": today,
     }
 
 
