@@ -6,6 +6,8 @@ import time
 
 def invoice_figure() -> dict:
     """P5: one invoice as PDF (typst), warm, as the median of 20."""
+    from django.core.cache import cache
+
     from leergang.accounts.models import User
     from leergang.enrolment.models import Enrolment
     from leergang.invoicing.pdf import invoice_pdf
@@ -17,13 +19,19 @@ def invoice_figure() -> dict:
                  "city": "Utrecht", "email": "facturen@utrecht.example", "po_number": "PO-1", "contact_name": "A. Jansen"}  # fmt: skip
     invoice = issue_invoice(actor=coordinator, enrolment=enrolment, recipient=recipient, language="nl")
     invoice_pdf(invoice)
-    times = []
+    # The bar is on making the PDF: a kept copy (invoicing/pdf.py keeps them in the cache) is
+    # dropped before every round, and the cached read is reported beside it.
+    rendered, cached = [], []
     for _ in range(20):
+        cache.clear()
         started = time.perf_counter()
         invoice_pdf(invoice)
-        times.append((time.perf_counter() - started) * 1000)
-    median = statistics.median(times)
-    return {"invoice_pdf_median_ms": median, "ok": median < 100}
+        rendered.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        invoice_pdf(invoice)
+        cached.append((time.perf_counter() - started) * 1000)
+    median = statistics.median(rendered)
+    return {"invoice_pdf_median_ms": median, "invoice_pdf_cached_median_ms": statistics.median(cached), "ok": median < 100}
 
 
 def qualifying_edition(number: int, size: int = 25):
@@ -97,6 +105,7 @@ def figures() -> dict:
 def print_table(result: dict) -> None:
     invoice, diplomas = result["invoice"], result["diplomas"]
     print("P5 documents")
-    print(f"  invoice PDF median {invoice['invoice_pdf_median_ms']:7.1f} ms   (bar: under 100 ms)")
+    print(f"  invoice PDF median {invoice['invoice_pdf_median_ms']:7.1f} ms   (bar: under 100 ms; "
+          f"a kept copy {invoice.get('invoice_pdf_cached_median_ms', 0):.2f} ms)")  # fmt: skip
     print(f"  {diplomas['diplomas']} diplomas     {diplomas['median_s']:7.3f} s    (bar: under 2 s; median of {diplomas['runs']} "
           f"editions, slowest {diplomas['slowest_s']:.3f} s)\n")  # fmt: skip
