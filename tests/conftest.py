@@ -83,3 +83,21 @@ def bearer():
 @pytest.fixture
 def is_postgres():
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(params=["locmem", "db"])
+def cache_backend(request, settings):
+    """Run the test once with each cache backend the settings offer (tests/caches.py)."""
+    from django.core.cache import cache
+    from django.core.management import call_command
+
+    from tests.caches import DB_CACHE, LOCMEM_CACHE
+
+    if request.param == "db":
+        settings.CACHES = DB_CACHE
+        call_command("createcachetable", verbosity=0)
+    else:
+        settings.CACHES = LOCMEM_CACHE
+    cache.clear()
+    yield request.param
+    cache.clear()

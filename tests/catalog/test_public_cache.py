@@ -12,7 +12,6 @@ import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse
 from django.test import Client
@@ -22,23 +21,9 @@ from django.utils import timezone
 from leergang.catalog import public_cache, services
 from leergang.catalog.models import Edition, Session
 from tests import factories
+from tests.caches import LOCMEM_CACHE
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-DB_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "leergang_cache"}}
-LOCMEM_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public-cache-tests"}}
-
-
-@pytest.fixture(params=["locmem", "db"])
-def backend(request, settings):
-    if request.param == "db":
-        settings.CACHES = DB_CACHE
-        call_command("createcachetable", verbosity=0)
-    else:
-        settings.CACHES = LOCMEM_CACHE
-    cache.clear()
-    yield request.param
-    cache.clear()
 
 
 @pytest.fixture
@@ -78,13 +63,13 @@ def queries_for(client, url, **headers) -> tuple[int, bytes]:
 
 
 @pytest.mark.parametrize("url", URLS)
-def test_a_second_anonymous_visit_is_served_from_the_cache_unchanged(client, edition, backend, url):
+def test_a_second_anonymous_visit_is_served_from_the_cache_unchanged(client, edition, cache_backend, url):
     first_queries, first = queries_for(client, url)
     again_queries, again = queries_for(client, url)
     assert again == first
     assert first_queries >= 1
     # The database cache reads the generation and the page in one query; memory needs none.
-    assert again_queries == (1 if backend == "db" else 0)
+    assert again_queries == (1 if cache_backend == "db" else 0)
 
 
 def test_the_cached_page_keeps_the_per_request_headers(client, edition, locmem):
@@ -146,7 +131,7 @@ def test_a_bearer_token_bypasses_the_api_cache(client, edition, locmem, bearer):
 # --- invalidation ------------------------------------------------------------------------------
 
 
-def test_changing_an_edition_through_the_service_shows_on_the_next_visit(client, edition, backend):
+def test_changing_an_edition_through_the_service_shows_on_the_next_visit(client, edition, cache_backend):
     coordinator = factories.CoordinatorFactory()
     english = "/en/opleidingen/sturen/"
     before = get(client, english).content.decode()
@@ -157,7 +142,7 @@ def test_changing_an_edition_through_the_service_shows_on_the_next_visit(client,
     assert get(client, "/api/v1/programmes/sturen").json()["editions"][0]["status"] == "running"
 
 
-def test_a_new_programme_title_shows_on_every_cached_page(client, edition, backend):
+def test_a_new_programme_title_shows_on_every_cached_page(client, edition, cache_backend):
     for url in URLS:
         get(client, url)
     programme = edition.programme
@@ -167,7 +152,7 @@ def test_a_new_programme_title_shows_on_every_cached_page(client, edition, backe
         assert "Besturen met vertrouwen" in get(client, url).content.decode(), url
 
 
-def test_a_moved_session_shows_its_new_date(client, edition, backend):
+def test_a_moved_session_shows_its_new_date(client, edition, cache_backend):
     get(client, PAGE)
     session = Session.objects.get(edition=edition)
     session.date = datetime.date(2039, 3, 14)
@@ -175,7 +160,7 @@ def test_a_moved_session_shows_its_new_date(client, edition, backend):
     assert 'datetime="2039-03-14"' in get(client, PAGE).content.decode()
 
 
-def test_seats_taken_and_full_follow_the_enrolments(client, edition, backend):
+def test_seats_taken_and_full_follow_the_enrolments(client, edition, cache_backend):
     Edition.objects.filter(pk=edition.pk).update(capacity=1)  # no signal: the cache is empty yet
     assert get(client, "/api/v1/programmes/sturen").json()["editions"][0]["full"] is False
     assert "waiting list" not in get(client, "/en/opleidingen/sturen/").content.decode()
@@ -196,7 +181,7 @@ def test_a_lead_teacher_added_through_the_relation_shows(client, edition, locmem
     assert "Zeldzame Naam" in get(client, PAGE).content.decode()
 
 
-def test_a_published_programme_appears_on_the_home_page(client, edition, backend):
+def test_a_published_programme_appears_on_the_home_page(client, edition, cache_backend):
     hidden = factories.ProgrammeFactory(published=False, title_nl="Verborgen leergang")
     assert "Verborgen leergang" not in get(client, "/nl/").content.decode()
     hidden.published = True
@@ -265,7 +250,7 @@ def form_values(content: bytes) -> tuple[str, str]:
     )
 
 
-def test_the_registration_form_is_stored_once_but_every_visit_gets_its_own_token_and_key(edition, backend):
+def test_the_registration_form_is_stored_once_but_every_visit_gets_its_own_token_and_key(edition, cache_backend):
     from leergang.enrolment.models import Application
     from tests.registration.conftest import valid_data
 
@@ -273,7 +258,7 @@ def test_the_registration_form_is_stored_once_but_every_visit_gets_its_own_token
     first_visitor, second_visitor = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
     first_queries, first = queries_for(first_visitor, url)
     second_queries, second = queries_for(second_visitor, url)
-    assert first_queries >= 1 and second_queries == (1 if backend == "db" else 0)
+    assert first_queries >= 1 and second_queries == (1 if cache_backend == "db" else 0)
     (token_1, key_1), (token_2, key_2) = form_values(first), form_values(second)
     assert key_1 != key_2 and token_1 != token_2
     assert "\x00" not in second.decode()
@@ -285,7 +270,7 @@ def test_the_registration_form_is_stored_once_but_every_visit_gets_its_own_token
     assert Application.objects.filter(submission_key=key_2).count() == 1
 
 
-def test_a_full_edition_shows_on_the_cached_registration_form(edition, backend):
+def test_a_full_edition_shows_on_the_cached_registration_form(edition, cache_backend):
     url = f"/en/aanmelden/{edition.id}/"
     Edition.objects.filter(pk=edition.pk).update(capacity=1)  # no signal: the cache is empty yet
     assert "waiting list" not in get(Client(), url).content.decode()

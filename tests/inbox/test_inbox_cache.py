@@ -11,8 +11,6 @@ import datetime
 import re
 
 import pytest
-from django.core.cache import cache
-from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,25 +23,11 @@ from .conftest import HTMX, apply, inbox_url, later, rows_of, text_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-DB_CACHE = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "leergang_cache"}}
-LOCMEM_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "inbox-cache-tests"}}
 CSRF_VALUE = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
-@pytest.fixture(params=["locmem", "db"])
-def backend(request, settings):
-    if request.param == "db":
-        settings.CACHES = DB_CACHE
-        call_command("createcachetable", verbosity=0)
-    else:
-        settings.CACHES = LOCMEM_CACHE
-    cache.clear()
-    yield request.param
-    cache.clear()
-
-
 @pytest.fixture
-def edition(backend):
+def edition(cache_backend):
     programme = factories.ProgrammeFactory(slug="sturen", title_nl="Sturen op vertrouwen", title_en="Steering on trust")
     edition = factories.EditionFactory(programme=programme, status="open", capacity=12)
     apply(edition, "sanne@example.org")
