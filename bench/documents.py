@@ -81,9 +81,11 @@ def qualifying_edition(number: int, size: int = 25):
 
 
 def diploma_figure(runs: int = 3, size: int = 25) -> dict:
-    """P5: a whole edition of 25 qualifying participants issued at once with `issue_for_edition`:
-    per award the snapshot, the PDF, the signed credential and the queued e-mail with the PDF."""
+    """P5: a whole edition of 25 qualifying participants issued at once with `issue_for_edition`
+    (per award the snapshot, the signed credential and the queued e-mail), then each award's PDF
+    made as the worker makes it when it sends the e-mail."""
     from leergang.accounts.models import User
+    from leergang.awards.pdf import document
     from leergang.awards.services import issue_for_edition
 
     coordinator = User.objects.get(email="coordinator@example.org")
@@ -92,6 +94,9 @@ def diploma_figure(runs: int = 3, size: int = 25) -> dict:
         edition = qualifying_edition(run, size)
         started = time.perf_counter()
         results = issue_for_edition(actor=coordinator, edition_id=edition.pk)
+        for result in results:
+            if result.award is not None:
+                document(result.award)
         times.append(time.perf_counter() - started)
         assert sum(1 for r in results if r.award and r.award.kind == "diploma") == size, "not every participant qualified"
     median = statistics.median(times)

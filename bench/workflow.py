@@ -92,6 +92,7 @@ def whole_edition(actor_email: str = "coordinator@example.org") -> dict:
 
     from leergang.accounts.models import User
     from leergang.attendance import register
+    from leergang.awards import pdf as award_pdf
     from leergang.awards import services as awards
     from leergang.catalog import services as catalog
     from leergang.catalog.models import EditionStatus, Programme
@@ -153,6 +154,10 @@ def whole_edition(actor_email: str = "coordinator@example.org") -> dict:
         catalog.update_edition(actor=office, edition_id=edition.pk, changes={"status": EditionStatus.COMPLETED})
     with step("diplomas"):
         results = awards.issue_for_edition(actor=office, edition_id=edition.pk)
+    with step("documents"):  # made by the worker that sends the holders' e-mails
+        for result in results:
+            if result.award is not None:
+                award_pdf.document(result.award)
 
     diplomas = sum(1 for result in results if result.award is not None and result.award.kind == "diploma")
     if diplomas != SIZE:

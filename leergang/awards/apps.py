@@ -7,6 +7,11 @@ class AwardsConfig(AppConfig):
 
     def ready(self) -> None:
         # The early warning's worker job (M18).
-        from . import warnings
+        from leergang.notifications.services import register_renderer
+
+        from . import pdf, warnings
 
         warnings.register()
+        # The document attached to the holder's e-mail is made when the e-mail is sent, so issuing
+        # (one award or a whole edition's) does not wait for typst.
+        register_renderer(pdf.RENDERER, pdf.render_by_code)

@@ -1,7 +1,8 @@
 """Issued diplomas and certificates (M19) and the key that signs their Open Badges credentials.
 
 An award is a snapshot: the holder's name, the programme, the dates, the learning goals and the
-signatories as they were when it was issued, with the PDF and the signed credential made then. Later
+signatories as they were when it was issued, with the signed credential made then; the PDF is made
+from the snapshot, so it is the same whenever it is made. Later
 changes to the programme or the person never alter an issued document. Revoking keeps the row (the
 register of issued diplomas is kept, R9) and states who, when and why.
 """
@@ -30,6 +31,7 @@ class Award(models.Model):
     # What the documents say, frozen at issue: holder_name, programme {nl, en}, organiser, start_date,
     # end_date, goals [{nl, en}], signatories [{name, position_nl, position_en}], kind.
     snapshot = models.JSONField(_("snapshot"))
+    # Made from the snapshot when first needed (awards.pdf.document), empty until then.
     pdf = models.BinaryField(_("PDF"))
     credential = models.TextField(_("signed credential (VC-JWT)"))
     # The award's position in the revocation status list (a W3C Bitstring Status List).

@@ -2,7 +2,9 @@
 templates/awards/award.typ.
 
 Everything printed comes from the award's snapshot, code, language and issue moment, so the document
-says what was true when it was issued, whatever changes later. The template is fixed Typst source;
+says what was true when it was issued, whatever changes later. That also makes the PDF the same
+bytes whenever it is made, so issuing does not wait for typst: the document is made when it is
+first needed (the worker sending the holder's e-mail, or a download) and kept on the award. The template is fixed Typst source;
 the texts (labels translated into the award's language, dates formatted, names and goals as stored)
 reach it as one JSON document through `sys.inputs`, where Typst reads strings as plain text, never
 as markup or code. The QR code (segno, SVG) leads to the public verification page.
@@ -38,6 +40,29 @@ def award_pdf(award: Award) -> bytes:
         ignore_system_fonts=True,  # the fonts inside the wheel: the same output on every machine
         timestamp=award.issued_at.astimezone(datetime.UTC).replace(microsecond=0),
     )
+
+
+RENDERER = "award_pdf"
+
+
+def document(award: Award) -> bytes:
+    """The award's PDF: the kept copy, or made now and kept (the same bytes either way)."""
+    if award.pdf:
+        return bytes(award.pdf)
+    award.pdf = award_pdf(award)
+    Award.objects.filter(pk=award.pk).update(pdf=award.pdf)
+    return award.pdf
+
+
+def render_by_code(code: str) -> bytes:
+    return document(Award.objects.get(code=code))
+
+
+def attachment(award: Award) -> tuple[str, Any, str]:
+    """The PDF as an e-mail attachment, made when the e-mail is sent."""
+    from leergang.notifications.services import Rendered
+
+    return (filename(award), Rendered(RENDERER, award.code), "application/pdf")
 
 
 def filename(award: Award) -> str:

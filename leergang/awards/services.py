@@ -149,10 +149,11 @@ def _holds(award_kind: str, code: str, diploma, certificate) -> str:
 
 
 def _make(award: Award) -> Award:
-    """Fresh code and status-list index, then the PDF and the signed credential (which carry them)."""
+    """Fresh code and status-list index, then the signed credential (which carries them). The PDF is
+    made from the snapshot when first needed (pdf.document)."""
     award.code = codes.new_code()
     award.status_index = credentials.new_status_index()
-    award.pdf = pdf.award_pdf(award)
+    award.pdf = b""
     award.credential = credentials.sign(award)
     return award
 
@@ -224,7 +225,7 @@ def _email(award: Award, template: str = EMAIL_TEMPLATE) -> OutboxEmail:
             "award_page_url": f"{settings.PUBLIC_BASE_URL}/{language}/leren/diploma/",
         },
         language=language,
-        attachments=[(pdf.filename(award), bytes(award.pdf), "application/pdf")] if issued else [],
+        attachments=[pdf.attachment(award)] if issued else [],
         kind=template,
         related=award,
     )
@@ -242,9 +243,9 @@ def issue_award(*, actor: Any, enrolment_id: int, kind: str) -> Award:
     enrolment = _enrolment_for(actor, enrolment_id)
     if kind not in AwardKind.values:
         raise Invalid(UNKNOWN_KIND, [{"field": "kind", "message": str(UNKNOWN_KIND)}])
-    held = Award.objects.filter(enrolment=enrolment, revoked_at__isnull=True).first()
+    held = Award.objects.filter(enrolment=enrolment, revoked_at__isnull=True).values_list("kind", "code").first()
     if held is not None:
-        raise Conflict(_holds(held.kind, held.code, HOLDS_DIPLOMA, HOLDS_CERTIFICATE))
+        raise Conflict(_holds(*held, HOLDS_DIPLOMA, HOLDS_CERTIFICATE))
     # The edition's sessions are read once: for the rule and for the document's dates.
     sessions = selectors.edition_sessions(enrolment.edition)
     outcome = selectors.standing(enrolment, sessions=sessions)

@@ -22,6 +22,7 @@ from leergang.accounts.models import User
 from leergang.attendance import register
 from leergang.attendance import services as absences
 from leergang.attendance.models import Attendance
+from leergang.awards import pdf as award_pdf
 from leergang.awards import services as awards
 from leergang.awards.models import Award
 from leergang.catalog.models import Edition
@@ -100,6 +101,9 @@ def _awards(edition: Edition, closing, coordinator: User) -> None:
     # Dated the evening of the closing session, when they were handed out.
     results = awards.issue_for_edition(actor=coordinator, edition_id=edition.pk, issued_at=_moment(closing.date, 18))
     issued = [result.award for result in results if result.award is not None]
+    # Their e-mails went out long ago (and made the PDFs on the way): the documents exist, the mail is history.
+    for award in issued:
+        award_pdf.document(award)
     OutboxEmail.objects.filter(related_type=Award._meta.label_lower, related_id__in=[str(award.pk) for award in issued]).delete()
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
-from leergang.awards import keys, services
+from leergang.awards import keys, pdf, services
 from leergang.awards.models import Award
 from leergang.catalog.models import ProgrammeTeacher
 from tests import factories
@@ -174,7 +174,8 @@ def test_the_holder_downloads_both_with_a_token(client, bearer, award, qualified
     headers = bearer(qualified.participant)
     document = client.get(f"{API}/credentials/{award.code}/document.pdf", **headers)
     assert document.status_code == 200 and document["Content-Type"] == "application/pdf"
-    assert document.content == bytes(award.pdf)
+    award.refresh_from_db()  # made on the first download, and kept
+    assert document.content == bytes(award.pdf) == pdf.award_pdf(award)
     assert document["Content-Disposition"] == f'attachment; filename="diploma-{award.code}.pdf"'
 
     signed = client.get(f"{API}/credentials/{award.code}/credential.jwt", **headers)

@@ -60,7 +60,7 @@ def test_each_active_enrolment_gets_what_the_rule_says(coordinator, cohort, edit
     for name in ("anna", "bram", "chantal"):
         award = stored_awards[cohort[name].pk]
         assert award.pk == found[name].award.pk and award.issued_by == coordinator
-        assert bytes(award.pdf).startswith(b"%PDF") and award.credential.count(".") == 2
+        assert award.credential.count(".") == 2 and bytes(award.pdf) == b""  # the PDF is made when first needed
         assert award.snapshot["holder_email"] == f"{name}@example.org"
     assert len({a.code for a in stored_awards.values()}) == 3
     assert len({a.status_index for a in stored_awards.values()}) == 3

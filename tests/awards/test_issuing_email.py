@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from leergang.awards import services
+from leergang.awards import pdf, services
 from leergang.notifications.models import OutboxEmail
 from tests.notifications.conftest import smtp_server  # noqa: F401 - the real SMTP server fixture
 
@@ -44,7 +44,8 @@ def test_the_holder_receives_the_document_and_the_verification_link(request, coo
     [attachment] = list(message.iter_attachments())
     assert attachment.get_content_type() == "application/pdf"
     assert attachment.get_filename() == f"diploma-{award.code}.pdf"
-    assert attachment.get_content() == bytes(award.pdf)
+    award.refresh_from_db()
+    assert attachment.get_content() == bytes(award.pdf) == pdf.award_pdf(award)  # made by the worker, and kept
 
     worker_round()
     assert len(smtp.messages) == 1  # sent once

@@ -16,7 +16,7 @@ from leergang.learning import services as papers
 from leergang.learning.models import PaperSubmission, PresentationSlot
 from leergang.notifications.models import OutboxEmail
 
-STEPS = {"plan", "open", "register", "admit", "attendance", "papers", "presentations", "complete", "diplomas"}
+STEPS = {"plan", "open", "register", "admit", "attendance", "papers", "presentations", "complete", "diplomas", "documents"}
 
 
 @pytest.mark.django_db(transaction=False)

@@ -151,7 +151,7 @@ def issue(request, enrolment_id: int, payload: IssueIn):
 )
 def document_pdf(request, code: str):
     award = _downloadable(request.user, code)
-    return _document(bytes(award.pdf), "application/pdf", pdf.filename(award))
+    return _document(pdf.document(award), "application/pdf", pdf.filename(award))
 
 
 @router.get(
