@@ -22,15 +22,17 @@ def _database_is_postgres() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Deselect (not skip) what this pass does not run: PostgreSQL-only tests on SQLite, and the
-    browser suite in CI's PostgreSQL pass (it already ran in the SQLite pass)."""
+    """Deselect (not skip) what this pass does not run: PostgreSQL-only tests on SQLite; in CI's
+    PostgreSQL pass the browser suite, and the tests that start their own processes on a SQLite
+    file (both already ran, identically, in the SQLite pass)."""
     skip_browser = os.environ.get("LEERGANG_SKIP_BROWSER") == "1"
     on_postgres = _database_is_postgres()
 
     def excluded(item) -> bool:
         needs_postgres = item.get_closest_marker("postgres") is not None
         is_browser = item.get_closest_marker("browser") is not None
-        return (needs_postgres and not on_postgres) or (is_browser and skip_browser)
+        on_sqlite_file = item.get_closest_marker("sqlite_file") is not None
+        return (needs_postgres and not on_postgres) or (is_browser and skip_browser) or (on_sqlite_file and on_postgres)
 
     keep = [item for item in items if not excluded(item)]
     drop = [item for item in items if excluded(item)]

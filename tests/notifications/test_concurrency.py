@@ -53,6 +53,7 @@ def test_two_worker_threads_at_the_same_time_send_each_mail_once(smtp_server):
     assert set(OutboxEmail.objects.values_list("status", "attempts")) == {("sent", 1)}
 
 
+@pytest.mark.sqlite_file
 def test_two_worker_processes_on_a_sqlite_file_send_each_mail_once(smtp_server, tmp_path):
     env = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
     env.update(

@@ -379,6 +379,7 @@ def test_two_worker_threads_at_the_same_time_write_each_tasks_mail_once(group_no
     assert len(addresses) == len(set(addresses)) == 60
 
 
+@pytest.mark.sqlite_file
 def test_two_worker_processes_on_a_sqlite_file_write_and_send_each_tasks_mail_once(smtp_server, tmp_path):
     """As test_concurrency.py: real processes against a SQLite file configured as in production.
 

@@ -127,6 +127,7 @@ def sqlite_source(tmp_path_factory):
     return built
 
 
+@pytest.mark.sqlite_file
 def test_a_backup_is_one_private_tar_gz_with_manifest_database_and_uploads(sqlite_source):
     assert oct(sqlite_source.backup.stat().st_mode & 0o777) == "0o600"  # personal data: the owner only
     with tarfile.open(sqlite_source.backup, "r:gz") as tar:
@@ -139,6 +140,7 @@ def test_a_backup_is_one_private_tar_gz_with_manifest_database_and_uploads(sqlit
     assert ["notifications", "0002_outboxtask"] in manifest["migrations"]
 
 
+@pytest.mark.sqlite_file
 def test_the_default_file_name_is_in_backups_with_kind_and_utc_time(sqlite_source, tmp_path):
     from leergang.core.management.commands.backup import default_output
 
@@ -147,6 +149,7 @@ def test_the_default_file_name_is_in_backups_with_kind_and_utc_time(sqlite_sourc
     assert path.name.startswith("leergang-sqlite-") and path.name.endswith("Z.tar.gz")
 
 
+@pytest.mark.sqlite_file
 def test_sqlite_round_trip_through_make_keeps_every_row_and_every_upload(sqlite_source, tmp_path):
     env = app_env(tmp_path)
     result = make(env, "restore", f"FILE={sqlite_source.backup}")  # an empty target needs no YES
@@ -157,6 +160,7 @@ def test_sqlite_round_trip_through_make_keeps_every_row_and_every_upload(sqlite_
     assert manage(env, "migrate", "--check").returncode == 0  # nothing left to migrate
 
 
+@pytest.mark.sqlite_file
 def test_restoring_over_data_needs_yes_and_then_replaces_everything(sqlite_source, tmp_path):
     env = app_env(tmp_path)
     manage(env, "restore", str(sqlite_source.backup))
@@ -191,6 +195,7 @@ def rebuilt(backup: Path, target: Path, *, manifest=None, replace: dict[str, byt
     return target
 
 
+@pytest.mark.sqlite_file
 def test_damaged_foreign_and_newer_files_are_refused_in_one_line_and_change_nothing(sqlite_source, tmp_path):
     target = tmp_path / "target"
     env = app_env(target)
@@ -238,6 +243,7 @@ def test_damaged_foreign_and_newer_files_are_refused_in_one_line_and_change_noth
     assert no_file.returncode != 0 and "make restore FILE=" in no_file.stdout + no_file.stderr
 
 
+@pytest.mark.sqlite_file
 def test_a_backup_from_an_older_version_restores_and_migrates_forward(tmp_path):
     old = source(tmp_path / "old")
     # The release before the outbox tasks: notifications' last migration not yet applied.

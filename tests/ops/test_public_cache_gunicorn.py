@@ -32,7 +32,9 @@ def fetch(url: str) -> str:
         return response.read().decode()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(
+    params=[pytest.param("sqlite", marks=pytest.mark.sqlite_file), pytest.param("postgres", marks=pytest.mark.postgres)]
+)
 def env(request, tmp_path):
     database_url = request.getfixturevalue("fresh_postgres_databases")() if request.param == "postgres" else None
     env = app_env(

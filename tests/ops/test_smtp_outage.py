@@ -17,6 +17,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.notifications.conftest import SmtpServer
 
 from .conftest import BASE_DIR, app_env, free_port, manage
@@ -75,6 +77,7 @@ def wait_for(check, *, seconds: float, what: str) -> None:
     raise AssertionError(f"{what} did not happen within {seconds} s")
 
 
+@pytest.mark.sqlite_file
 def test_the_worker_survives_smtp_outages_and_restarts_and_sends_everything_exactly_once(tmp_path):
     smtp = SmtpServer(free_port())  # not started: SMTP is down
     env = app_env(
