@@ -120,7 +120,16 @@ class BaseSessionFormSet(forms.BaseFormSet):
         return mark_safe("".join(str(field) for field in form.hidden_fields()))  # noqa: S308 - rendered widgets
 
     def raw_rows(self) -> list[dict[str, Any]]:
-        return [form.raw() for form in self.forms]
+        """Each row's values as entered, as `SessionRowForm.raw` gives them, read from the data
+        without building the row forms (which only the rows shown again need): every row widget
+        takes its value from the data as it is."""
+        if not self.is_bound:
+            return [form.raw() for form in self.forms]
+        data = self.data
+        return [
+            {name: data.get(f"{self.add_prefix(index)}-{name}") for name in ROW_FIELDS}
+            for index in range(self.total_form_count())
+        ]
 
 
 SessionFormSet = forms.formset_factory(
