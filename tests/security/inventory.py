@@ -81,7 +81,9 @@ class Entry:
     expect: dict[str, Any]
     method: str = "get"
     data: Callable[[World], Any] | None = None  # form fields (pages) or JSON body (API)
-    multipart: bool = False  # API: send `data` as multipart
+    # Sent as multipart/form-data: the API's uploads, and the pages whose form has that enctype (a
+    # browser sends every other form urlencoded).
+    multipart: bool = False
     html: bool = False  # a GET page that renders HTML (for the axe suite)
     pending: str = ""  # why the page does not answer this way yet (a stub being built)
     note: str = ""
@@ -358,6 +360,7 @@ PAGES: list[Entry] = [
         STAFF,
         method="post",
         data=lambda w: {"title": "Nieuw artikel", "url": "https://example.org/artikel", "preparation_minutes": "30"},
+        multipart=True,
     ),
     Entry(
         "learning_sessions:remove-literature",
@@ -460,6 +463,7 @@ PAGES: list[Entry] = [
         outcomes(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK),
         method="post",
         data=lambda w: {"file": _pdf_upload()},
+        multipart=True,
     ),
     Entry(
         "papers:assess",

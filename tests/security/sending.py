@@ -2,6 +2,7 @@
 Shared by the permission matrix (R2) and the query-count and timing measurements (P1, P2)."""
 
 import json
+from urllib.parse import urlencode
 
 from django.test import Client
 
@@ -27,7 +28,12 @@ def send(entry: Entry, world: World, role: str, client: Client):
     if not entry.is_api:
         if entry.method == "get":
             return client.get(url)
-        return client.post(url, data or {})
+        if entry.multipart:
+            return client.post(url, data or {})
+        if any(hasattr(value, "read") for value in (data or {}).values()):
+            raise ValueError(f"{entry.key} sends a file: mark it multipart, as its form's enctype is.")
+        # As a browser sends a form without files.
+        return client.post(url, urlencode(data or {}, doseq=True), content_type="application/x-www-form-urlencoded")
     headers = {}
     token = world.tokens.get(role)
     if token:
