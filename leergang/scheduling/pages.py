@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from typing import Any
 
 from django.contrib import messages
@@ -161,6 +161,13 @@ def _row_urls(edition: Edition) -> dict[str, str]:
     }
 
 
+def _rows_context(edition: Edition, formset: forms.BaseSessionFormSet) -> dict[str, Any]:
+    """The rows checked against the rules, the htmx addresses, and the table's body rows (made only
+    if the template shows the table: the template calls it)."""
+    urls, checked = _row_urls(edition), _check(edition, formset)
+    return {**urls, **checked, "rows_html": partial(cells.table_rows, checked["rows"], **urls)}
+
+
 def _first_date(edition: Edition) -> datetime.date:
     sessions = list(edition.sessions.all())
     return sessions[0].date if sessions else edition.start_date
@@ -191,8 +198,7 @@ def _page(
         "coming_in_room": coming_in_room,
         "can_switch": not room.allowed and bool(coming_in_room),
         "weekdays": formatting.recurring_weekday(edition.weekday),
-        **_row_urls(edition),
-        **_check(edition, formset),
+        **_rows_context(edition, formset),
     }
     return render(request, "scheduling/schedule.html", context, status=status)
 
@@ -212,8 +218,7 @@ def _fragment(
         "notice": notice,
         "plan_form": plan_form or forms.PlanForm(),
         "accept_form": forms.AcceptForm(),
-        **_row_urls(edition),
-        **_check(edition, formset),
+        **_rows_context(edition, formset),
     }
     return render(request, template, context)
 
