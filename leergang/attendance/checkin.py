@@ -115,7 +115,7 @@ def check_in(*, actor: Any, code: str) -> Attendance:
     )
     if enrolment is None:  # cancelled between the two queries
         raise refused
-    row = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).first()
+    row = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).order_by().first()
     if row is not None and row.status == AttendanceStatus.PRESENT:
         return row
     before = audit.snapshot(row, AUDIT_FIELDS) if row is not None else None

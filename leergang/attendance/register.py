@@ -51,7 +51,7 @@ def session_for_staff(actor: Any, session_id: int) -> Session:
     edition gets PermissionDenied; everyone else NotFound, alike for a session that does not exist."""
     if not getattr(actor, "is_authenticated", False):
         raise NotFound(NOT_FOUND)
-    session = Session.objects.select_related("edition__programme").filter(pk=session_id).first()
+    session = Session.objects.select_related("edition__programme").filter(pk=session_id).order_by().first()
     if session is None:
         raise NotFound(NOT_FOUND)
     if learning_permissions.is_staff_of(actor, session.edition):
@@ -99,7 +99,7 @@ def record_attendance(
     explain presence). The same status and note again change nothing and are not audited.
     `today` is for tests."""
     session = session_for_staff(actor, session_id)
-    enrolment = Enrolment.objects.select_for_update().filter(pk=enrolment_id, edition_id=session.edition_id).first()
+    enrolment = Enrolment.objects.select_for_update().filter(pk=enrolment_id, edition_id=session.edition_id).order_by().first()
     if enrolment is None:
         raise NotFound(NOT_FOUND)
     if status not in AttendanceStatus.values:
@@ -108,7 +108,7 @@ def record_attendance(
         raise Conflict(ENROLMENT_CANCELLED)
     if status in ON_THE_DAY and not recording_open(session, today):
         raise Conflict(not_yet_message(session))
-    row = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).first()
+    row = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).order_by().first()
     kept = row.note if row is not None and row.status == status else ""
     if note is not None and "\x00" in str(note):
         raise Invalid(CONTROL_CHARACTERS, [{"field": "note", "message": str(CONTROL_CHARACTERS)}])
@@ -133,6 +133,7 @@ def mark_unrecorded_present(*, actor: Any, session_id: int, today: datetime.date
     recorded = set(
         Attendance.objects.select_for_update()
         .filter(session=session, enrolment__in=enrolments)
+        .order_by()
         .values_list("enrolment_id", flat=True)
     )
     count = 0

@@ -15,7 +15,7 @@ from .models import Attendance, AttendanceStatus
 
 def attendance_for(session_id: int, enrolment_id: int) -> Attendance | None:
     """The participant's row for the session, whatever its status (one query)."""
-    return Attendance.objects.filter(session_id=session_id, enrolment_id=enrolment_id).first()
+    return Attendance.objects.filter(session_id=session_id, enrolment_id=enrolment_id).order_by().first()
 
 
 def is_excused(session_id: int, enrolment_id: int) -> bool:
@@ -43,6 +43,17 @@ def excused_by_session(session_ids: Iterable[int]) -> dict[int, set[int]]:
     return result
 
 
+# What a register line shows of an enrolment and its participant (the name, the organisation).
+REGISTER_FIELDS = (
+    "edition_id",
+    "status",
+    "organisation",
+    "participant__first_name",
+    "participant__last_name",
+    "participant__email",
+)
+
+
 @dataclass
 class RegisterRow:
     """One participant in a session's register: their enrolment and their row, if any."""
@@ -68,14 +79,19 @@ def register(session: Session) -> list[RegisterRow]:
         Enrolment.objects.filter(edition_id=session.edition_id, status=EnrolmentStatus.ENROLLED)
         .select_related("participant")
         .order_by(Lower("participant__last_name"), Lower("participant__first_name"), "pk")
+        .only(*REGISTER_FIELDS)
     )
-    rows = {row.enrolment_id: row for row in Attendance.objects.filter(session=session, enrolment__in=enrolments)}
+    # Unordered: the model's default order (session, enrolment) joins five tables to sort rows keyed here.
+    attendance = Attendance.objects.filter(session=session, enrolment_id__in=[enrolment.pk for enrolment in enrolments])
+    rows = {row.enrolment_id: row for row in attendance.order_by()}
     return [RegisterRow(enrolment, rows.get(enrolment.pk)) for enrolment in enrolments]
 
 
 def register_row(session: Session, enrolment_id: int) -> RegisterRow | None:
     """One participant's line of the register, also for a cancelled enrolment (two queries)."""
-    enrolment = Enrolment.objects.select_related("participant").filter(pk=enrolment_id, edition_id=session.edition_id).first()
+    enrolment = (
+        Enrolment.objects.select_related("participant").filter(pk=enrolment_id, edition_id=session.edition_id).order_by().first()
+    )
     if enrolment is None:
         return None
     return RegisterRow(enrolment, attendance_for(session.pk, enrolment.pk))

@@ -24,11 +24,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leergang.accounts import permissions
 from leergang.catalog.models import Session
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
+from leergang.learning import permissions as learning_permissions
 
 from .models import Attendance, AttendanceStatus
 
@@ -55,11 +55,11 @@ def _load(actor: Any, session_id: int, enrolment_id: int) -> tuple[Session, Enro
     it or the programme office). NotFound for everyone else, alike for what does not exist."""
     if not getattr(actor, "is_authenticated", False):
         raise NotFound(NOT_FOUND)
-    session = Session.objects.select_related("edition").filter(pk=session_id).first()
-    enrolment = Enrolment.objects.select_for_update().filter(pk=enrolment_id).first()
+    session = Session.objects.select_related("edition").filter(pk=session_id).order_by().first()
+    enrolment = Enrolment.objects.select_for_update().filter(pk=enrolment_id).order_by().first()
     if session is None or enrolment is None or enrolment.edition_id != session.edition_id:
         raise NotFound(NOT_FOUND)
-    staff = permissions.is_coordinator(actor) or permissions.teaches_edition(actor, session.edition)
+    staff = learning_permissions.is_staff_of(actor, session.edition)
     own = enrolment.participant_id == actor.pk and enrolment.status == EnrolmentStatus.ENROLLED
     if not (staff or own):
         raise NotFound(NOT_FOUND)
@@ -86,7 +86,7 @@ def report_absence(
     if enrolment.status != EnrolmentStatus.ENROLLED:
         raise Conflict(ENROLMENT_CANCELLED)
     text = _clean_note(note)
-    existing = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).first()
+    existing = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).order_by().first()
     if existing is not None and existing.status != AttendanceStatus.EXCUSED and not staff:
         raise Conflict(NOT_AN_EXCUSE)
     before = audit.snapshot(existing, AUDIT_FIELDS) if existing is not None else None
@@ -110,7 +110,7 @@ def withdraw_absence(*, actor: Any, session_id: int, enrolment_id: int, today: d
     session, enrolment, staff = _load(actor, session_id, enrolment_id)
     if not staff and session.date <= _today(today):
         raise Conflict(DATE_PASSED)
-    existing = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).first()
+    existing = Attendance.objects.select_for_update().filter(session=session, enrolment=enrolment).order_by().first()
     if existing is None:
         raise Conflict(NOTHING_TO_WITHDRAW)
     if existing.status != AttendanceStatus.EXCUSED:

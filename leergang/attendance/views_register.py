@@ -29,6 +29,22 @@ from leergang.learning import permissions as learning_permissions
 from . import checkin, register, selectors
 from .models import AttendanceStatus
 
+# What the register's pages and the permission check read of the session, its edition and
+# programme: a phone page, so not the programme's 28 columns for its title.
+SESSION_FIELDS = (
+    "edition_id",
+    "number",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "theme_nl",
+    "theme_en",
+    "edition__programme_id",
+    "edition__status",
+    "edition__programme__title_nl",
+    "edition__programme__title_en",
+)
 SAVED = {
     AttendanceStatus.PRESENT: lambda name: _("Saved: %(name)s is present.") % {"name": name},
     AttendanceStatus.ABSENT: lambda name: _("Saved: %(name)s is absent.") % {"name": name},
@@ -38,7 +54,7 @@ SAVED = {
 
 def staff_session(request: HttpRequest, session_id: int) -> Session:
     """The session for its edition's teachers and the programme office; a 404 for everyone else."""
-    session = Session.objects.select_related("edition__programme").filter(pk=session_id).first()
+    session = Session.objects.select_related("edition__programme").filter(pk=session_id).order_by().only(*SESSION_FIELDS).first()
     if session is None or not learning_permissions.is_staff_of(request.user, session.edition):
         raise Http404("not found")
     return session

@@ -39,7 +39,7 @@ class Group:
 
 
 def _edition_for(actor: Any, edition_id: int) -> Edition:
-    edition = Edition.objects.select_for_update().filter(pk=edition_id).first()
+    edition = Edition.objects.select_for_update().filter(pk=edition_id).order_by().first()
     if edition is None:
         raise NotFound(_("There is no edition with this number."))
     if not can_manage_groups(actor, edition):
@@ -64,7 +64,7 @@ def form_groups(*, actor: Any, edition_id: int, session_id: int, size: int) -> l
         edition = _edition_for(actor, edition_id)
         if isinstance(size, bool) or not isinstance(size, int) or not MIN_SIZE <= size <= MAX_SIZE:
             raise _invalid("size", _("Choose a group size from %(min)s to %(max)s.") % {"min": MIN_SIZE, "max": MAX_SIZE})
-        session = Session.objects.filter(pk=session_id, edition=edition).first() if _is_id(session_id) else None
+        session = Session.objects.filter(pk=session_id, edition=edition).order_by().first() if _is_id(session_id) else None
         if session is None:
             raise _invalid("session", _("Choose one of this edition's sessions."))
         enrolments = list(

@@ -24,7 +24,6 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from leergang.accounts import permissions
 from leergang.accounts.models import User
 from leergang.catalog.models import Session
 from leergang.core import audit
@@ -32,6 +31,7 @@ from leergang.core.errors import Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.notifications import tasks
 
+from . import permissions as learning_permissions
 from . import uploads
 from .models import LiteratureItem, LiteratureKind
 from .selectors import can_view_literature
@@ -109,7 +109,7 @@ def _session_for(actor: Any, session_id: int) -> Session:
     session = Session.objects.select_related("edition").filter(pk=session_id).first()
     if session is None or not can_view_literature(actor, session):
         raise NotFound(_("There is no session with this number."))
-    if not (permissions.is_coordinator(actor) or permissions.teaches_edition(actor, session.edition)):
+    if not learning_permissions.is_staff_of(actor, session.edition):
         raise PermissionDenied(_("Only a teacher of this edition or the programme office can change its literature."))
     return session
 

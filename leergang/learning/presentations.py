@@ -23,22 +23,29 @@ from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
+from . import permissions as learning_permissions
 from .models import PresentationSlot
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 RECORD_FIELDS = ["enrolment", "presented", "recorded_at", "recorded_by"]
 # Case-insensitive, so "de Jong" sorts between "Bakker" and "Visser".
+PAGE_EDITION_FIELDS = ("start_date", "status", "programme_id", "programme__title_nl", "programme__title_en")
+# What the slots show of their enrolments: the participant's name.
+SLOT_ENROLMENT_FIELDS = ("edition_id", "status", "participant__first_name", "participant__last_name", "participant__email")
 NAME_ORDER = [Lower("participant__last_name"), Lower("participant__first_name"), "pk"]
 
 
 def _edition_for(actor: Any, edition_id: int, *, lock: bool = True) -> Edition:
     """The edition, locked (else with its programme, for a page), for its teachers and the programme
     office; 404 when its existence is private to the caller, 403 when it is public but not theirs."""
-    editions = Edition.objects.select_for_update() if lock else Edition.objects.select_related("programme")
-    edition = editions.filter(pk=edition_id).first()
+    # For a page: only what it shows of the edition and its programme (not the programme's 28 columns).
+    editions = (
+        Edition.objects.select_for_update() if lock else Edition.objects.select_related("programme").only(*PAGE_EDITION_FIELDS)
+    )
+    edition = editions.filter(pk=edition_id).order_by().first()
     if edition is None:
         raise NotFound(_("There is no edition with this number."))
-    if permissions.is_coordinator(actor) or permissions.teaches_edition(actor, edition):
+    if learning_permissions.is_staff_of(actor, edition):
         return edition
     if not permissions.can_view_edition(actor, edition):
         raise NotFound(_("There is no edition with this number."))
@@ -86,14 +93,23 @@ class _Plan:
 def _plan(edition: Edition) -> _Plan:
     """How the slots should be to match the enrolled participants (two queries): the existing order
     stays, new participants are appended in name order, cancelled ones drop out."""
-    slots = list(PresentationSlot.objects.filter(edition=edition).select_related("enrolment__participant"))
+    # Unordered (sorted below): the model's default order joins the edition for nothing.
+    slots = list(PresentationSlot.objects.filter(edition=edition).order_by())
     enrolled = list(
         Enrolment.objects.filter(edition=edition, status=EnrolmentStatus.ENROLLED)
         .select_related("participant")
         .order_by(*NAME_ORDER)
+        .only(*SLOT_ENROLMENT_FIELDS)
     )
-    enrolled_ids = {enrolment.pk for enrolment in enrolled}
+    enrolled_by_id = {enrolment.pk: enrolment for enrolment in enrolled}
+    enrolled_ids = enrolled_by_id.keys()
     by_enrolment = {slot.enrolment_id: slot for slot in slots}
+    # The enrolments (with their participants) just read serve the slots that stay in the order,
+    # rather than a second copy joined into the slots' query; dropped slots need only enrolment_id.
+    for slot in slots:
+        enrolment = enrolled_by_id.get(slot.enrolment_id)
+        if enrolment is not None:
+            slot.enrolment = enrolment
 
     current = sorted((slot for slot in slots if slot.position is not None), key=lambda slot: slot.position)
     kept = [slot for slot in current if slot.enrolment_id in enrolled_ids]
@@ -148,26 +164,30 @@ def reorder_slots(*, actor: Any, edition_id: int, enrolment_ids: list[int]) -> l
         raise PermissionDenied(_("Only the programme office can change the order of the presentations."))
     with transaction.atomic():
         edition = _edition_for(actor, edition_id)
-        slots = _sync(actor, edition)
-        by_enrolment = {slot.enrolment_id: slot for slot in slots}
-        if len(set(enrolment_ids)) != len(enrolment_ids):
-            message = _("Name every participant only once.")
-            raise Invalid(message, [{"field": "enrolment_ids", "message": message}])
-        if set(enrolment_ids) != set(by_enrolment):
-            message = _("Give exactly the enrolled participants of this edition, each once, in the new order.")
-            raise Invalid(message, [{"field": "enrolment_ids", "message": message}])
-        before = _order(slots)
-        if before == list(enrolment_ids):
-            return slots
-        ordered = [by_enrolment[enrolment_id] for enrolment_id in enrolment_ids]
-        _write_order(edition, ordered, [])
-        audit.record(
-            actor=actor,
-            action="presentation.reordered",
-            obj=edition,
-            before={"order": before},
-            after={"order": _order(ordered)},
-        )
+        return _reorder(actor, edition, _sync(actor, edition), enrolment_ids)
+
+
+def _reorder(actor: Any, edition: Edition, slots: list[PresentationSlot], enrolment_ids: list[int]) -> list[PresentationSlot]:
+    """`reorder_slots` for an edition already locked and its slots already in line (`_sync`)."""
+    by_enrolment = {slot.enrolment_id: slot for slot in slots}
+    if len(set(enrolment_ids)) != len(enrolment_ids):
+        message = _("Name every participant only once.")
+        raise Invalid(message, [{"field": "enrolment_ids", "message": message}])
+    if set(enrolment_ids) != set(by_enrolment):
+        message = _("Give exactly the enrolled participants of this edition, each once, in the new order.")
+        raise Invalid(message, [{"field": "enrolment_ids", "message": message}])
+    before = _order(slots)
+    if before == list(enrolment_ids):
+        return slots
+    ordered = [by_enrolment[enrolment_id] for enrolment_id in enrolment_ids]
+    _write_order(edition, ordered, [])
+    audit.record(
+        actor=actor,
+        action="presentation.reordered",
+        obj=edition,
+        before={"order": before},
+        after={"order": _order(ordered)},
+    )
     return ordered
 
 
@@ -185,11 +205,15 @@ def record_presentation(*, actor: Any, enrolment_id: int, presented: bool) -> Pr
         message = _("Choose true or false.")
         raise Invalid(message, [{"field": "presented", "message": message}])
     with transaction.atomic():
-        enrolment = Enrolment.objects.select_related("edition").filter(pk=enrolment_id).first()
-        if enrolment is None or not permissions.can_view_enrolment(actor, enrolment):
+        enrolment = Enrolment.objects.select_related("edition").filter(pk=enrolment_id).order_by().first()
+        if enrolment is None:
             raise NotFound(_("There is no enrolment with this number."))
-        if not (permissions.is_coordinator(actor) or permissions.teaches_edition(actor, enrolment.edition)):
-            raise PermissionDenied(_("Only a teacher of this edition or the programme office can record the presentation."))
+        # Who runs the edition records; the participant, who may see their enrolment, is refused;
+        # anyone else learns nothing (as can_view_enrolment, with the teacher asked only once).
+        if not learning_permissions.is_staff_of(actor, enrolment.edition):
+            if getattr(actor, "is_authenticated", False) and enrolment.participant_id == actor.pk:
+                raise PermissionDenied(_("Only a teacher of this edition or the programme office can record the presentation."))
+            raise NotFound(_("There is no enrolment with this number."))
         edition = Edition.objects.select_for_update().get(pk=enrolment.edition_id)
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         if enrolment.status != EnrolmentStatus.ENROLLED:
@@ -203,10 +227,11 @@ def record_presentation(*, actor: Any, enrolment_id: int, presented: bool) -> Pr
                     _("The closing session has not taken place yet; a presentation can be recorded as given from its date on.")
                 )
 
-        slot = PresentationSlot.objects.select_for_update().filter(enrolment=enrolment).first()
+        # order_by(): the model's default order would join the edition to sort a single row.
+        slot = PresentationSlot.objects.select_for_update().filter(enrolment=enrolment).order_by().first()
         if slot is None or slot.position is None:
             _sync(actor, edition)
-            slot = PresentationSlot.objects.select_for_update().get(enrolment=enrolment)
+            slot = PresentationSlot.objects.select_for_update().order_by().get(enrolment=enrolment)
         before = audit.snapshot(slot, RECORD_FIELDS)
         slot.presented = presented
         slot.recorded_at = timezone.now()
@@ -247,4 +272,5 @@ def move_slot(*, actor: Any, edition_id: int, enrolment_id: int, direction: str)
         if not 0 <= other < len(order):
             return slots
         order[index], order[other] = order[other], order[index]
-        return reorder_slots(actor=actor, edition_id=edition.pk, enrolment_ids=order)
+        # The edition is locked and the slots in line already: no second lock, read or savepoint.
+        return _reorder(actor, edition, slots, order)

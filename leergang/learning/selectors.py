@@ -12,6 +12,7 @@ from leergang.accounts import permissions
 from leergang.catalog.models import Edition, Session, SessionKind
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
+from . import permissions as learning_permissions
 from .models import LiteratureItem, PaperResult, PaperSubmission, PresentationSlot
 
 
@@ -39,8 +40,8 @@ def paper_history(enrolment_id: int) -> list[PaperSubmission]:
 
 def visible_enrolment(user: Any, enrolment_id: int) -> Enrolment | None:
     """The enrolment if the user may see it (participant, the edition's teachers, coordinators), else None."""
-    enrolment = Enrolment.objects.select_related("edition").filter(pk=enrolment_id).first()
-    if enrolment is None or not permissions.can_view_enrolment(user, enrolment):
+    enrolment = Enrolment.objects.select_related("edition").filter(pk=enrolment_id).order_by().first()
+    if enrolment is None or not learning_permissions.can_view_enrolment(user, enrolment):
         return None
     return enrolment
 
@@ -55,12 +56,12 @@ def can_view_literature(user: Any, session: Any) -> bool:
     enrolled = Enrolment.objects.filter(
         edition_id=session.edition_id, participant_id=user.pk, status=EnrolmentStatus.ENROLLED
     ).exists()
-    return enrolled or permissions.teaches_edition(user, session.edition)
+    return enrolled or learning_permissions.teaches_edition(user, session.edition)
 
 
 def literature_item(item_id: int) -> LiteratureItem | None:
     """One literature item with its session and edition (one query)."""
-    return LiteratureItem.objects.select_related("session__edition").filter(pk=item_id).first()
+    return LiteratureItem.objects.select_related("session__edition").filter(pk=item_id).order_by().first()
 
 
 def session_literature(session_id: int) -> list[LiteratureItem]:
@@ -85,8 +86,8 @@ def literature_by_session(session_ids: Iterable[int]) -> dict[int, list[Literatu
 def paper_enrolment(user: Any, enrolment_id: int) -> Enrolment | None:
     """The enrolment with its participant, edition and programme if the user may see its paper
     (the participant, the edition's teachers, coordinators), else None (one to three queries)."""
-    enrolment = Enrolment.objects.select_related("participant", "edition__programme").filter(pk=enrolment_id).first()
-    if enrolment is None or not permissions.can_view_enrolment(user, enrolment):
+    enrolment = Enrolment.objects.select_related("participant", "edition__programme").filter(pk=enrolment_id).order_by().first()
+    if enrolment is None or not learning_permissions.can_view_enrolment(user, enrolment):
         return None
     return enrolment
 
@@ -100,7 +101,7 @@ def paper_versions(enrolment_id: int) -> list[PaperSubmission]:
 
 def paper_submission(submission_id: int) -> PaperSubmission | None:
     """One version with its enrolment and edition, for the download's access check (one query)."""
-    return PaperSubmission.objects.select_related("enrolment__edition").filter(pk=submission_id).first()
+    return PaperSubmission.objects.select_related("enrolment__edition").filter(pk=submission_id).order_by().first()
 
 
 # The staff list: waiting for assessment first, then what is still to come, then what is done.

@@ -22,6 +22,7 @@ from leergang.core import audit, formatting
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
+from . import permissions as learning_permissions
 from . import uploads
 from .models import PaperResult, PaperSubmission
 
@@ -35,7 +36,7 @@ def _enrolment_for(actor: Any, enrolment_id: int, *, lock: bool = False) -> Enro
     if lock:
         query = query.select_for_update(of=("self",))
     enrolment = query.filter(pk=enrolment_id).first()
-    if enrolment is None or not permissions.can_view_enrolment(actor, enrolment):
+    if enrolment is None or not learning_permissions.can_view_enrolment(actor, enrolment):
         raise NotFound(_("There is no enrolment with this number."))
     return enrolment
 
@@ -133,7 +134,7 @@ def assess_paper(
         raise Invalid(message, [{"field": "result", "message": message}])
     with transaction.atomic():
         enrolment = _enrolment_for(actor, enrolment_id, lock=True)
-        if not (permissions.is_coordinator(actor) or permissions.teaches_edition(actor, enrolment.edition)):
+        if not learning_permissions.is_staff_of(actor, enrolment.edition):
             raise PermissionDenied(_("Only a teacher of this edition or the programme office can assess the paper."))
         paper = _latest(enrolment)
         if paper is None:

@@ -39,12 +39,12 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leergang.accounts import permissions
 from leergang.catalog.models import Session, SessionKind
 from leergang.core import audit, formatting
 from leergang.core.errors import Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
+from . import permissions as learning_permissions
 from .models import TimeEntry, TimeKind
 from .permissions import can_log_time
 
@@ -229,9 +229,36 @@ def _summary(programme: Any, sessions: list[Session], sums: list[dict[str, Any]]
     )
 
 
-def time_entries(enrolment_id: int) -> list[TimeEntry]:
-    """The enrolment's entries, newest day first, with their session (one query)."""
-    return list(TimeEntry.objects.filter(enrolment_id=enrolment_id).select_related("session").order_by("-day", "-id"))
+def time_entries(enrolment_id: int, *, sessions: dict[int, Session] | None = None) -> list[TimeEntry]:
+    """The enrolment's entries, newest day first, with their session (one query). `sessions`, the
+    edition's sessions by id when the caller has them: then they are not read again."""
+    entries = TimeEntry.objects.filter(enrolment_id=enrolment_id).order_by("-day", "-id")
+    if sessions is None:
+        return list(entries.select_related("session"))
+    found = list(entries)
+    for entry in found:
+        if entry.session_id in sessions:  # else (never for an entry of this edition) read when asked
+            entry.session = sessions[entry.session_id]
+    return found
+
+
+# What the hours page reads of the enrolment, its participant, edition and programme (the norms):
+# not the 71 columns of the four whole rows.
+PAGE_ENROLMENT_FIELDS = (
+    "participant_id",
+    "edition_id",
+    "status",
+    "participant__first_name",
+    "participant__last_name",
+    "participant__email",
+    "edition__programme_id",
+    "edition__start_date",
+    "edition__status",
+    "edition__programme__title_nl",
+    "edition__programme__title_en",
+    "edition__programme__preparation_hours_per_session",
+    "edition__programme__paper_hours",
+)
 
 
 def viewable_enrolment(user: Any, enrolment_id: int) -> Enrolment | None:
@@ -240,8 +267,14 @@ def viewable_enrolment(user: Any, enrolment_id: int) -> Enrolment | None:
     missing one."""
     if not 0 < enrolment_id <= MAX_ID:
         return None
-    enrolment = Enrolment.objects.select_related("participant", "edition__programme").filter(pk=enrolment_id).first()
-    if enrolment is None or not permissions.can_view_enrolment(user, enrolment):
+    enrolment = (
+        Enrolment.objects.select_related("participant", "edition__programme")
+        .filter(pk=enrolment_id)
+        .order_by()
+        .only(*PAGE_ENROLMENT_FIELDS)
+        .first()
+    )
+    if enrolment is None or not learning_permissions.can_view_enrolment(user, enrolment):
         return None
     return enrolment
 
@@ -269,7 +302,7 @@ def _session_of(enrolment: Enrolment, session_id: Any) -> Session:
         session_pk = 0
     session = None
     if 0 < session_pk <= MAX_ID:
-        session = Session.objects.filter(pk=session_pk, edition_id=enrolment.edition_id).first()
+        session = Session.objects.filter(pk=session_pk, edition_id=enrolment.edition_id).order_by().first()
     if session is None:
         raise _invalid("session", _("Choose one of the sessions of your edition."))
     return session
@@ -293,8 +326,8 @@ def log_time(
     the order of the form (kind, session, date, hours, note); nothing is stored then."""
     enrolment = None
     if 0 < enrolment_id <= MAX_ID:
-        enrolment = Enrolment.objects.select_related("edition__programme").filter(pk=enrolment_id).first()
-    if enrolment is None or not permissions.can_view_enrolment(actor, enrolment):
+        enrolment = Enrolment.objects.select_related("edition__programme").filter(pk=enrolment_id).order_by().first()
+    if enrolment is None or not learning_permissions.can_view_enrolment(actor, enrolment):
         raise NotFound(_("There is no enrolment with this number."))
     refusal = log_refusal(actor, enrolment)
     if refusal is not None:

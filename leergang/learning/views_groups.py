@@ -33,8 +33,13 @@ from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from . import groups
 from . import permissions as learning_permissions
 from .services import today
+from .widgets import PlainSelect
 
 DEFAULT_SIZE = 4
+# What the page reads of the edition and its programme (not the programme's 28 columns).
+EDITION_FIELDS = ("start_date", "status", "programme_id", "programme__title_nl", "programme__title_en")
+# What _member and _sort_key read of an enrolment and its participant.
+MEMBER_FIELDS = ("status", "organisation", "participant__first_name", "participant__last_name", "participant__email")
 FORM_ID = "groups-form"
 SESSION_MESSAGE = gettext_lazy("Choose one of this edition's sessions.")
 SIZE_MESSAGE = gettext_lazy("Enter a group size from 2 to 12 people, for example 4.")
@@ -68,6 +73,7 @@ class GroupsForm(DomainErrorsMixin, forms.Form):
     session = forms.TypedChoiceField(
         label=gettext_lazy("Session"),
         coerce=int,
+        widget=PlainSelect,
         error_messages={"required": SESSION_MESSAGE, "invalid_choice": SESSION_MESSAGE},
     )
     size = forms.IntegerField(
@@ -150,7 +156,7 @@ class SessionRow:
 
 def _edition(request: HttpRequest, edition_id: int) -> tuple[Edition, bool, Enrolment | None]:
     """The edition, whether the user runs it, and else the user's enrolment; a 404 for anyone else."""
-    edition = Edition.objects.select_related("programme").filter(pk=edition_id).first()
+    edition = Edition.objects.select_related("programme").filter(pk=edition_id).order_by().only(*EDITION_FIELDS).first()
     if edition is None:
         raise Http404("not found")
     if learning_permissions.can_manage_groups(request.user, edition):
@@ -202,7 +208,10 @@ def _context(
             for member in group.enrolment_ids
         }
         wanted = Enrolment.objects.filter(pk__in=own_ids, edition=edition)
-    people = {person.pk: person for person in wanted.select_related("participant")}
+    # Unordered (sorted in Python) and only what a member card shows: the default order joins the
+    # edition, and whole user rows cost more to build than the page needs.
+    wanted = wanted.select_related("participant").order_by().only(*MEMBER_FIELDS)
+    people = {person.pk: person for person in wanted}
 
     def card(group: groups.Group) -> GroupCard:
         members = sorted((people[pk] for pk in group.enrolment_ids if pk in people), key=_sort_key)

@@ -199,7 +199,7 @@ def paper_file(request: HttpRequest, submission_id: int) -> HttpResponse:
     """One version as a download, from UPLOAD_ROOT (never the static files), for the participant,
     the edition's teachers and the programme office; a 404 for everyone else, alike for a missing one."""
     paper = selectors.paper_submission(submission_id)
-    if paper is None or not permissions.can_view_enrolment(request.user, paper.enrolment):
+    if paper is None or not learning_permissions.can_view_enrolment(request.user, paper.enrolment):
         raise Http404("not found")
     try:
         handle = services.paper_file(paper).open("rb")

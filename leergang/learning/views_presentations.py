@@ -22,18 +22,21 @@ from leergang.catalog.models import Edition
 from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound, PermissionDenied
 
-from . import permissions as learning_permissions
 from . import presentations, selectors
 from .models import PresentationSlot
 
 PRESENTED = {"yes": True, "no": False}
+RECORDED_FIELDS = ("presented", "recorded_at", "recorded_by_id", "updated_at")
+UNREAD = object()  # `_respond` reads the closing session itself
 
 
-def _edition(request: HttpRequest, edition_id: int) -> Edition:
-    edition = Edition.objects.select_related("programme").filter(pk=edition_id).first()
-    if edition is None or not learning_permissions.can_manage_presentations(request.user, edition):
-        raise Http404("not found")
-    return edition
+def _edition_slots(request: HttpRequest, edition_id: int) -> tuple[Edition, list[PresentationSlot]]:
+    """The edition (with its programme) and its slots in order, for those who run it; a 404 alike
+    for a missing edition and one not theirs. The service checks who may: once per request."""
+    try:
+        return presentations.edition_slots(actor=request.user, edition_id=edition_id)
+    except (NotFound, PermissionDenied) as exc:
+        raise Http404("not found") from exc
 
 
 def _fragment_wanted(request: HttpRequest) -> bool:
@@ -61,9 +64,12 @@ def _respond(
     announcement: str = "",
     error: str = "",
     status: int = 200,
+    closing: Any = UNREAD,
 ) -> HttpResponse:
-    """The list alone for htmx (always 200, so htmx swaps it, errors inside); else the whole page."""
-    closing = selectors.closing_session(edition.pk)
+    """The list alone for htmx (always 200, so htmx swaps it, errors inside); else the whole page.
+    `closing`, the closing session when the caller has read it already."""
+    if closing is UNREAD:
+        closing = selectors.closing_session(edition.pk)
     fragment = _fragment_wanted(request)
     context: dict[str, Any] = {
         "edition": edition,
@@ -84,51 +90,55 @@ def _respond(
     return response
 
 
-def _done(request: HttpRequest, edition: Edition, slots: list[PresentationSlot], announcement: str) -> HttpResponse:
+def _done(request: HttpRequest, edition_id: int, slots: list[PresentationSlot], announcement: str, **page: Any) -> HttpResponse:
+    """After a change: the list for htmx, else back to the page with the announcement. `page`, the
+    edition (and closing session) when the caller has them: the redirect needs the number alone."""
     if _fragment_wanted(request):
-        return _respond(request, edition, slots, announcement=announcement)
+        edition = page.pop("edition", None)
+        if edition is None:  # the service checked who may; the list needs the edition's page data
+            edition = Edition.objects.select_related("programme").filter(pk=edition_id).order_by().first()
+            if edition is None:
+                raise Http404("not found")
+        return _respond(request, edition, slots, announcement=announcement, **page)
     messages.success(request, announcement)
-    return HttpResponseRedirect(reverse("presentations:edition", kwargs={"edition_id": edition.pk}) + "#presentation-list")
+    return HttpResponseRedirect(reverse("presentations:edition", kwargs={"edition_id": edition_id}) + "#presentation-list")
 
 
 @require_safe
 def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
-    try:
-        edition, slots = presentations.edition_slots(actor=request.user, edition_id=edition_id)
-    except (NotFound, PermissionDenied) as exc:  # alike for a missing edition and one not theirs
-        raise Http404("not found") from exc
+    edition, slots = _edition_slots(request, edition_id)
     return _respond(request, edition, slots)
 
 
 @require_POST
 def move(request: HttpRequest, edition_id: int) -> HttpResponse:
-    """One participant a place up or down (the programme office)."""
-    edition = _edition(request, edition_id)
+    """One participant a place up or down (the programme office). The service finds and locks the
+    edition; the view reads it only for a page to show."""
     if not permissions.is_coordinator(request.user):
         raise Http404("not found")
     enrolment_id = _posted_id(request, "enrolment")
     try:
         slots = presentations.move_slot(
-            actor=request.user, edition_id=edition.pk, enrolment_id=enrolment_id, direction=request.POST.get("direction", "")
+            actor=request.user, edition_id=edition_id, enrolment_id=enrolment_id, direction=request.POST.get("direction", "")
         )
     except (NotFound, PermissionDenied) as exc:
         raise Http404("not found") from exc
     except DomainError as exc:
-        slots = presentations.ensure_slots(actor=request.user, edition_id=edition.pk)
+        edition, slots = _edition_slots(request, edition_id)
         return _respond(request, edition, slots, error=str(exc.detail), status=exc.status)
     slot = next(slot for slot in slots if slot.enrolment_id == enrolment_id)
     announcement = _("%(name)s now presents as number %(position)s.") % {"name": _name(slot), "position": slot.position}
-    return _done(request, edition, slots, announcement)
+    return _done(request, edition_id, slots, announcement)
 
 
 @require_POST
 def record(request: HttpRequest, edition_id: int) -> HttpResponse:
     """Whether a participant presented, from the closing session's date on (the page offers it no
     earlier, for yes and no alike)."""
-    edition = _edition(request, edition_id)
+    edition, slots = _edition_slots(request, edition_id)
     enrolment_id = _posted_id(request, "enrolment")
-    slots = presentations.ensure_slots(actor=request.user, edition_id=edition.pk)
-    if not any(slot.enrolment_id == enrolment_id for slot in slots):
+    slot = next((slot for slot in slots if slot.enrolment_id == enrolment_id), None)
+    if slot is None:
         raise Http404("not found")
     closing = selectors.closing_session(edition.pk)
     if not presentations.recording_open(closing.date if closing else None):
@@ -138,20 +148,24 @@ def record(request: HttpRequest, edition_id: int) -> HttpResponse:
             error = _("Who presented can be recorded from the day of the closing session, %(date)s.") % {
                 "date": formatting.long_date(closing.date, with_weekday=True)
             }
-        return _respond(request, edition, slots, error=error, status=409)
+        return _respond(request, edition, slots, error=error, status=409, closing=closing)
     presented = PRESENTED.get(request.POST.get("presented", ""))
     if presented is None:
-        return _respond(request, edition, slots, error=_("Choose whether the participant presented."), status=422)
+        return _respond(
+            request, edition, slots, error=_("Choose whether the participant presented."), status=422, closing=closing
+        )
     try:
-        presentations.record_presentation(actor=request.user, enrolment_id=enrolment_id, presented=presented)
+        recorded = presentations.record_presentation(actor=request.user, enrolment_id=enrolment_id, presented=presented)
     except (NotFound, PermissionDenied) as exc:
         raise Http404("not found") from exc
     except DomainError as exc:
-        return _respond(request, edition, slots, error=str(exc.detail), status=exc.status)
-    slots = presentations.ensure_slots(actor=request.user, edition_id=edition.pk)
-    slot = next(slot for slot in slots if slot.enrolment_id == enrolment_id)
+        return _respond(request, edition, slots, error=str(exc.detail), status=exc.status, closing=closing)
+    # Recording leaves the order as it was: the slot in hand takes what was recorded, and the list
+    # is not read again.
+    for name in RECORDED_FIELDS:
+        setattr(slot, name, getattr(recorded, name))
     if presented:
         announcement = _("Recorded: %(name)s presented.") % {"name": _name(slot)}
     else:
         announcement = _("Recorded: %(name)s did not present.") % {"name": _name(slot)}
-    return _done(request, edition, slots, announcement)
+    return _done(request, edition.pk, slots, announcement, edition=edition, closing=closing)

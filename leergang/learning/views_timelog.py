@@ -178,7 +178,10 @@ def _context(
         "participant": enrolment.participant,
         "own": own,
         "summary": summary,
-        "entries": [(entry, entry_label(entry)) for entry in timelog.time_entries(enrolment.pk)],
+        "entries": [
+            (entry, entry_label(entry))
+            for entry in timelog.time_entries(enrolment.pk, sessions={session.pk: session for session in sessions})
+        ],
         "can_log": blocked is None,
         "form": form if blocked is None else None,
         "refusal": str(refusal.detail) if refusal is not None else "",

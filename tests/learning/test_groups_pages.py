@@ -329,9 +329,9 @@ def test_the_page_makes_the_same_number_of_queries_for_any_cohort(
     groups.form_groups(actor=coordinator, edition_id=edition.pk, session_id=sessions[2].pk, size=3)
     address = page_url(edition.pk)
     client.force_login(teacher_user)
-    # login session, user, edition, teacher profile, its programme link, sessions, the groupings,
+    # login session, user, edition, whether they teach it (one query), sessions, the groupings,
     # the enrolments with their people
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(address).status_code == 200
     client.force_login(people[0].participant)
     # login session, user, edition, not a teacher (no query), the enrolment, sessions, the
