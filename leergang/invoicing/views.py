@@ -18,7 +18,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, DecimalField, F, Q, Sum, Value
 from django.db.models.functions import Greatest
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +35,7 @@ from leergang.core import formatting, pagination
 from leergang.core.errors import DomainError, Invalid, NotFound
 from leergang.enrolment.inbox_forms import DomainErrorsMixin
 
-from . import payment_rules, payments, refunds, selectors
+from . import balances, payment_rules, payments, refunds, selectors
 from .models import Invoice, InvoiceKind, InvoiceStatus, Payment
 from .rules import cents
 
@@ -110,7 +110,7 @@ class RefundForm(MoneyForm):
 
 @dataclass
 class Row:
-    invoice: Invoice
+    invoice: Any  # an Invoice, or a row of the list read as a tuple of LIST_VALUES
     paid: Decimal
     owed: Decimal
     overdue: bool
@@ -123,13 +123,16 @@ def _require_office(request: HttpRequest) -> None:
 
 
 def _documents():
-    credit_note = Invoice.objects.filter(corrects=OuterRef("pk")).values("number")[:1]
-    return payments.with_paid(Invoice.objects.select_related("payment_reminder")).annotate(
-        credit_note_number=Subquery(credit_note)
+    """Invoices with `paid`, `credit_note_number` (the credit note correcting it) and
+    `reminder_sent_at` (when its payment reminder went out, else None). The number and the date come
+    from joins rather than subqueries or related objects: an invoice has one credit note at most
+    (a unique constraint) and one reminder at most (a one-to-one)."""
+    return payments.with_paid(Invoice.objects.all()).annotate(
+        credit_note_number=F("credit_notes__number"), reminder_sent_at=F("payment_reminder__sent_at")
     )
 
 
-# What the list shows of an invoice (and its reminder): the rest of the snapshot is left unread.
+# What the list shows of an invoice: the rest of the snapshot is left unread.
 LIST_FIELDS = (
     "number",
     "kind",
@@ -140,8 +143,12 @@ LIST_FIELDS = (
     "recipient_contact_name",
     "participant_name",
     "total",
-    "payment_reminder__sent_at",
 )
+# A page of the list is read as tuples with these names (what _row and _list_rows read), not as
+# Invoice objects: fifty objects and their converters were a good part of the page's time.
+LIST_VALUES = (*LIST_FIELDS, "paid", "credit_note_number", "reminder_sent_at")
+
+
 # A row of the list, written out here rather than by the template: fifty rows of a dozen variables,
 # tags and filters each were most of the page's time. The markup is what the template had.
 _LIST_ROW = (
@@ -235,8 +242,7 @@ def _list_rows(invoices, today) -> list[SafeString]:
     return rows
 
 
-def _row(invoice: Invoice, today) -> Row:
-    reminder = getattr(invoice, "payment_reminder", None)
+def _row(invoice: Any, today) -> Row:
     owed = (
         payment_rules.still_owed(invoice.total, invoice.paid)
         if invoice.kind == InvoiceKind.INVOICE and invoice.status in payment_rules.OUTSTANDING
@@ -247,7 +253,7 @@ def _row(invoice: Invoice, today) -> Row:
         paid=cents(invoice.paid),  # SQLite's sums lose the trailing zeros
         owed=owed,
         overdue=payment_rules.is_overdue(status=invoice.status, due_on=invoice.due_on, on=today),
-        reminded_at=timezone.localtime(reminder.sent_at) if reminder is not None else None,
+        reminded_at=timezone.localtime(invoice.reminder_sent_at) if invoice.reminder_sent_at is not None else None,
     )
 
 
@@ -282,6 +288,15 @@ def _narrowed(invoices, *, shown: str, words: str, today):
     return invoices
 
 
+def _listed(*, shown: str, words: str, today):
+    """The list's invoices, newest first, as tuples of LIST_VALUES (what `_list_rows` writes)."""
+    return (
+        _narrowed(_documents(), shown=shown, words=words, today=today)
+        .order_by("-year", "-sequence")
+        .values_list(*LIST_VALUES, named=True)
+    )
+
+
 @require_safe
 def invoice_list(request: HttpRequest) -> HttpResponse:
     """The invoices, newest first, PAGE_SIZE a page; `?status=open|partly_paid|overdue` and `?q=` (words
@@ -305,7 +320,7 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
         owed=Sum(owed, filter=Q(status__in=payment_rules.OUTSTANDING), default=payment_rules.ZERO, output_field=money),
     )
     paginator = _CountedPaginator(
-        _narrowed(_documents(), shown=shown, words=words, today=today).only(*LIST_FIELDS).order_by("-year", "-sequence"),
+        _listed(shown=shown, words=words, today=today),
         PAGE_SIZE,
         count=summary["count"],
     )
@@ -340,14 +355,27 @@ DETAIL_UNUSED = (
 
 
 def _invoice(number: str) -> Invoice:
-    invoice = (
-        _documents().select_related("corrects").defer(*DETAIL_UNUSED).filter(number=number).first()
-        if selectors.NUMBER.fullmatch(number)
-        else None
-    )
-    if invoice is None:
+    """The invoice or credit note with this number as its page shows it, or a 404: with
+    `reminder_sent_at`, `credit_note_number` (the credit note correcting it) and `corrects_number` (the invoice a credit
+    note corrects). Both numbers come from joins (an invoice has one credit note at most, a unique
+    constraint), not from subqueries or whole snapshots; what was paid comes with the payments
+    (`_detail`). The number is unique, so the query has no ordering: sorting the select list of a
+    query this wide costs more than running it."""
+    if not selectors.NUMBER.fullmatch(number):
         raise Http404("There is no invoice with this number.")
-    return invoice
+    found = list(
+        Invoice.objects.defer(*DETAIL_UNUSED)
+        .annotate(
+            credit_note_number=F("credit_notes__number"),
+            corrects_number=F("corrects__number"),
+            reminder_sent_at=F("payment_reminder__sent_at"),
+        )
+        .filter(number=number)
+        .order_by()[:1]
+    )
+    if not found:
+        raise Http404("There is no invoice with this number.")
+    return found[0]
 
 
 def _kind_of(number: str) -> str:
@@ -364,12 +392,14 @@ def _kind_of(number: str) -> str:
 
 
 def _payments(invoice: Invoice) -> list[Payment]:
-    """The invoice's payments, each with the credit note it was carried over from (if any): one query."""
-    found = list(Payment.objects.filter(invoice=invoice).select_related("offset_from__credit_note").order_by("paid_on", "pk"))
-    for payment in found:
-        refund = getattr(payment, "offset_from", None)  # a missing reverse one-to-one is an AttributeError
-        payment.carried_from = refund.credit_note if refund is not None else None
-    return found
+    """The invoice's payments, each with `carried_from_number`, the number of the credit note it was
+    carried over from (None for money that arrived): one query. Only the number is read, not the
+    credit note (a whole snapshot for one number)."""
+    return list(
+        Payment.objects.filter(invoice=invoice)
+        .annotate(carried_from_number=F("offset_from__credit_note__number"))
+        .order_by("paid_on", "pk")
+    )
 
 
 def _detail(
@@ -380,6 +410,12 @@ def _detail(
     refund_form: RefundForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
+    if invoice.kind == InvoiceKind.CREDIT_NOTE:
+        found = []
+        invoice.paid = payment_rules.ZERO  # credit notes take no payments (payments.record_payment)
+    else:
+        found = _payments(invoice)
+        invoice.paid = sum((payment.amount for payment in found), payment_rules.ZERO)
     row = _row(invoice, timezone.localdate())
     payable = invoice.kind == InvoiceKind.INVOICE and invoice.status in payment_rules.OUTSTANDING
     if form is None and payable:
@@ -392,22 +428,35 @@ def _detail(
         "form": form,
     }
     if invoice.kind == InvoiceKind.CREDIT_NOTE:
-        owed_back = refunds.still_owed_back(invoice) if invoice.status == InvoiceStatus.OPEN else payment_rules.ZERO
+        # What refunds.still_owed_back works out, from the refunds the page lists and one sum (rather
+        # than summing the same payments and refunds again).
+        given_back = refunds.refunds_of(invoice)
+        paid_on_corrected = cents(
+            Payment.objects.filter(invoice_id=invoice.corrects_id).aggregate(s=Sum("amount", default=payment_rules.ZERO))["s"]
+        )
+        owed_back = (
+            balances.owed_back(
+                paid_on_corrected=paid_on_corrected,
+                refunded=sum((refund.amount for refund in given_back), payment_rules.ZERO),
+            )
+            if invoice.status == InvoiceStatus.OPEN
+            else payment_rules.ZERO
+        )
         refundable = owed_back > 0
         if refund_form is None and refundable:
             refund_form = RefundForm(initial={"paid_on": timezone.localdate(), "amount": f"{owed_back:.2f}"})
         context.update(
             {
-                "refunds": refunds.refunds_of(invoice),
+                "refunds": given_back,
                 "owed_back": owed_back,
-                "paid_on_corrected": cents(payments.with_paid(Invoice.objects.filter(pk=invoice.corrects_id)).get().paid),
+                "paid_on_corrected": paid_on_corrected,
                 "refundable": refundable or refund_form is not None,
                 "refund_form": refund_form,
             }
         )
     else:
-        context["payments"] = found = _payments(invoice)
-        context["any_removable"] = any(payment.carried_from is None for payment in found)
+        context["payments"] = found
+        context["any_removable"] = any(payment.carried_from_number is None for payment in found)
     return render(request, "invoicing/invoice_detail.html", context, status=status)
 
 
