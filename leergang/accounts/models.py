@@ -19,7 +19,14 @@ class UserManager(BaseUserManager):
 
     def get_by_natural_key(self, username):
         # E-mail addresses are matched without regard to case: people type them as they like.
-        return self.get(email__iexact=username)
+        return self.with_email(username).get()
+
+    def with_email(self, address: str) -> models.QuerySet:
+        """The user (zero or one) whose address is `address` without regard to case. Compared as
+        LOWER(email) = the address in lower case, which the unique index user_email_ci_unique answers
+        on SQLite and PostgreSQL alike; `email__iexact` (UPPER ... LIKE / = UPPER ...) would read
+        every user."""
+        return self.get_queryset().alias(email_lower=Lower("email")).filter(email_lower=address.lower())
 
     def create_user(self, email, password=None, **extra):
         if not email:

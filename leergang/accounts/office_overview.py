@@ -14,7 +14,6 @@ from urllib.parse import quote
 
 from django.db.models import Count
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, ngettext
 
@@ -41,8 +40,9 @@ def _with_new_applications(programmes: list) -> list:
     """Give every edition on the overview `new_applications`: its applications still to be handled
     (status submitted), counted for those editions in one query."""
     editions = [edition for programme in programmes for edition in programme.current_editions]
-    submitted = Application.objects.filter(status=ApplicationStatus.SUBMITTED, edition__in=editions)
-    counts = dict(submitted.order_by().values_list("edition").annotate(n=Count("pk"))) if editions else {}
+    # By id: model instances in `edition__in` are each checked and converted first.
+    submitted = Application.objects.filter(status=ApplicationStatus.SUBMITTED, edition_id__in=[e.pk for e in editions])
+    counts = dict(submitted.order_by().values_list("edition_id").annotate(n=Count("pk"))) if editions else {}
     for edition in editions:
         edition.new_applications = counts.get(edition.pk, 0)
     return programmes
@@ -95,14 +95,17 @@ def _edition_item(edition, labels: dict[str, SafeString], language: str | None) 
     )
     reach = edition.out_of_reach
     warning = _counted("%(counter)s out of reach", "%(counter)s out of reach", language, reach) if reach else ""
-    return format_html(
-        _EDITION_ITEM,
-        name=edition.name,
-        status=SafeString(edition.status_label.lower()),  # lower case keeps escaped text escaped
-        applications=applications,
-        warning=format_html(_WARNING, warning) if warning else SafeString(),
-        **edition.links,
-        **labels,
+    # Every value is escaped or trusted already (safe strings), so str.format gives what format_html
+    # would, without inspecting each of the fifteen values of fifty items.
+    return _trusted(
+        _EDITION_ITEM.format(
+            name=edition.name,
+            status=edition.status_label.lower(),  # lower case keeps escaped text escaped
+            applications=applications,
+            warning=_WARNING.format(warning) if warning else "",
+            **edition.links,
+            **labels,
+        )
     )
 
 

@@ -72,7 +72,7 @@ def get_or_create_participant(
         message = _("Choose Dutch (nl) or English (en).")
         raise Invalid(message, [{"field": "language", "message": str(message)}])
 
-    existing = User.objects.filter(email__iexact=address).first()
+    existing = User.objects.with_email(address).first()
     if existing is not None:
         return existing, False
     user = User(
@@ -87,7 +87,7 @@ def get_or_create_participant(
         with transaction.atomic():  # a savepoint: a racing insert must not spoil the caller's transaction
             user.save()
     except IntegrityError:
-        existing = User.objects.filter(email__iexact=address).first()
+        existing = User.objects.with_email(address).first()
         if existing is None:
             raise
         return existing, False
@@ -180,7 +180,7 @@ def request_password_reset(*, email: str) -> None:
     address = (email or "").strip()
     if not address:
         return
-    user = User.objects.filter(email__iexact=address, is_active=True).first()
+    user = User.objects.with_email(address).filter(is_active=True).first()
     if user is None:
         return
     language = user.preferred_language

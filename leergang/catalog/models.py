@@ -312,6 +312,9 @@ class Session(TimeStampedModel):
         ordering = ["edition", "number"]
         verbose_name = _("session")
         verbose_name_plural = _("sessions")
+        # Whether an edition has a session since a day (the office's overview asks it of every
+        # edition to tell the recently completed ones) is one probe of this index.
+        indexes = [models.Index(fields=["edition", "date"], name="session_edition_date")]
         constraints = [
             models.UniqueConstraint(fields=["edition", "number"], name="session_number_unique_per_edition"),
             models.CheckConstraint(condition=Q(number__gte=1), name="session_number_positive"),

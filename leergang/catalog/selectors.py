@@ -2,7 +2,18 @@
 
 import datetime
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import (
+    BooleanField,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    prefetch_related_objects,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +21,7 @@ from leergang.accounts import permissions
 from leergang.core.errors import NotFound
 from leergang.enrolment.selectors import with_seats_taken
 
-from .models import Edition, EditionStatus, Programme, ProgrammeTeacher, Session, SessionPart
+from .models import Edition, EditionStatus, LearningGoal, Programme, ProgrammeTeacher, Session, SessionPart
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -35,10 +46,41 @@ def _sessions_with_parts() -> Prefetch:
     return Prefetch("sessions", queryset=Session.objects.order_by("number").prefetch_related(Prefetch("parts", queryset=parts)))
 
 
+# What the programme page leaves out of its editions and their rooms: timestamps it never shows
+# (converting them for forty editions, rooms and locations was a good part of loading them).
+_PAGE_DEFERRED = tuple(
+    f"{prefix}{field}" for prefix in ("", "room__", "room__location__") for field in ("created_at", "updated_at")
+)
+
+
 def programme_for_page(*, user, slug: str) -> Programme:
-    """The programme with goals, teachers and its visible editions (with seats taken, without
-    sessions: a page shows one edition's sessions, see `with_sessions`)."""
-    return _programme_with_editions(user, slug, _visible_editions(user).select_related("room__location"))
+    """The programme with `goals`, `lead_teacher_links` (with their teachers) and `visible_editions`
+    (by start date, with seats taken and the room's location; without sessions: a page shows one
+    edition's, see `sessions_for_page`). Four plain queries: on a page read at every visit, the
+    prefetch machinery cost more than the reading."""
+    programme = visible_programmes(user).filter(slug=slug).first()
+    if programme is None:
+        raise NotFound(_("There is no programme with this name."))
+    programme.goals = list(LearningGoal.objects.filter(programme_id=programme.pk))
+    programme.lead_teacher_links = list(ProgrammeTeacher.objects.filter(programme_id=programme.pk).select_related("teacher"))
+    editions = _visible_editions(user).filter(programme_id=programme.pk).select_related("room__location")
+    programme.visible_editions = list(with_seats_taken(editions.defer(*_PAGE_DEFERRED)).order_by("start_date", "id"))
+    for edition in programme.visible_editions:
+        edition.programme = programme
+    return programme
+
+
+def sessions_for_page(edition: Edition) -> list[Session]:
+    """The edition's sessions in order, each with `part_list` (its parts in order, with their
+    teachers): two plain queries."""
+    sessions = list(Session.objects.filter(edition_id=edition.pk).order_by("number"))
+    parts: dict[int, list[SessionPart]] = {session.pk: [] for session in sessions}
+    if sessions:
+        for part in SessionPart.objects.filter(session_id__in=list(parts)).select_related("teacher"):
+            parts[part.session_id].append(part)
+    for session in sessions:
+        session.part_list = parts[session.pk]
+    return sessions
 
 
 # What the API tells of each edition of a programme (presenters.edition_brief), besides seats taken.
@@ -117,8 +159,23 @@ def current_editions(user, today: datetime.date | None = None) -> QuerySet[Editi
     """The visible editions that are not completed, or completed with a session on or after the cutoff
     (or, without sessions, starting on or after it)."""
     cutoff = (today or timezone.localdate()) - datetime.timedelta(days=RECENTLY_COMPLETED_DAYS)
-    recent_session = Exists(Session.objects.filter(edition=OuterRef("pk"), date__gte=cutoff))
-    return _visible_editions(user).filter(~Q(status=EditionStatus.COMPLETED) | Q(start_date__gte=cutoff) | recent_session)
+    return _visible_editions(user).filter(
+        ~Q(status=EditionStatus.COMPLETED) | Q(start_date__gte=cutoff) | _has_session_since(cutoff)
+    )
+
+
+def _has_session_since(day: datetime.date) -> Func:
+    """Whether the edition has a session on or after `day`: EXISTS, one probe of the index
+    session_edition_date. Written as SQL: building Exists(Session.objects.filter(...)) cost more
+    than running it."""
+    table, column = Session._meta.db_table, Session._meta.get_field("edition").column
+    return Func(
+        F("pk"),
+        Value(day, output_field=DateField()),
+        template=f'EXISTS (SELECT 1 FROM "{table}" WHERE "{column}" = %(expressions)s)',  # noqa: S608 - our own names
+        arg_joiner=' AND "date" >= ',
+        output_field=BooleanField(),
+    )
 
 
 # What the office's overview reads of each programme and edition (see programmes_with_current_editions).
@@ -134,20 +191,37 @@ OVERVIEW_PROGRAMME_FIELDS = (
 OVERVIEW_EDITION_FIELDS = ("programme", "start_date", "status")
 
 
+def _edition_count(*, with_drafts: bool) -> Func:
+    """How many editions a programme has (drafts only `with_drafts`), as a correlated count: cheaper
+    to build and to run than a join of every edition grouped by every column of the programme."""
+    drafts = "" if with_drafts else f" AND \"status\" <> '{EditionStatus.DRAFT}'"
+    table, column = Edition._meta.db_table, Edition._meta.get_field("programme").column
+    template = f'(SELECT COUNT(*) FROM "{table}" WHERE "{column}" = %(expressions)s{drafts})'  # noqa: S608 - our own names
+    return Func(F("pk"), template=template, output_field=IntegerField())
+
+
 def programmes_with_current_editions(user, today: datetime.date | None = None) -> list[Programme]:
-    """The programmes a user may see, each with `current_editions` (a list, by start date) and
-    `edition_count`, how many editions it has in all (for the link to the archive): two queries
-    however many programmes and editions there are."""
+    """The programmes a user may see, each with `current_editions` (a list, by start date, each
+    edition with its `programme`) and `edition_count`, how many editions it has in all (for the link
+    to the archive): two queries however many programmes and editions there are."""
     # Only the columns the overview shows and its counts read (the award rule for the early
     # warning): a programme's texts and an edition's every detail cost more to load than to query.
-    editions = current_editions(user, today).only(*OVERVIEW_EDITION_FIELDS).order_by("start_date", "id")
-    counted = None if permissions.can_see_draft_editions(user) else ~Q(editions__status=EditionStatus.DRAFT)
-    return list(
+    # Plain queries, the editions sorted out here: the prefetch machinery cost more than the reading.
+    programmes = list(
         visible_programmes(user)
         .only(*OVERVIEW_PROGRAMME_FIELDS)
-        .annotate(edition_count=Count("editions", filter=counted))
-        .prefetch_related(Prefetch("editions", queryset=editions, to_attr="current_editions"))
+        .annotate(edition_count=_edition_count(with_drafts=permissions.can_see_draft_editions(user)))
     )
+    by_id = {programme.pk: programme for programme in programmes}
+    for programme in programmes:
+        programme.current_editions = []
+    if by_id:
+        editions = current_editions(user, today).filter(programme_id__in=list(by_id)).only(*OVERVIEW_EDITION_FIELDS)
+        for edition in editions.order_by("start_date", "id"):
+            programme = by_id[edition.programme_id]
+            edition.programme = programme
+            programme.current_editions.append(edition)
+    return programmes
 
 
 ARCHIVE_FIELDS = ("start_date", "status", "programme__slug", "programme__title_nl", "programme__title_en")

@@ -13,7 +13,7 @@ from leergang.accounts import permissions
 from leergang.core import pagination
 from leergang.core.errors import NotFound
 
-from . import edition_lists, selectors
+from . import edition_lists, selectors, timeline
 from .models import Edition, EditionStatus, SessionKind
 from .public_cache import cache_public_page
 
@@ -79,7 +79,7 @@ def programme_page(request, slug):
     editions = programme.visible_editions
     featured = selectors.featured_edition(editions, today)
     edition = _requested_edition(request, editions) or featured
-    sessions = list(selectors.with_sessions(edition).sessions.all()) if edition else []
+    sessions = selectors.sessions_for_page(edition) if edition else []
     gap_days = edition.min_gap_days if edition else 0
     context = {
         "programme": programme,
@@ -89,6 +89,7 @@ def programme_page(request, slug):
         # The edition a visitor is pointed to when they look at another one (e.g. a completed one).
         "featured": featured if featured and edition and featured.id != edition.id and featured.accepts_applications else None,
         "sessions": sessions,
+        "timeline": timeline.timeline(sessions, today),
         "content_sessions": sum(1 for s in sessions if s.kind == SessionKind.CONTENT),
         "has_closing_session": any(s.kind == SessionKind.CLOSING for s in sessions),
         "gap_weeks": gap_days // 7 if gap_days and gap_days % 7 == 0 else None,
