@@ -45,6 +45,7 @@ class Cancellation:
     enrolment: Enrolment
     credit_note: Invoice | None = None
     fee_invoice: Invoice | None = None
+    fee: Any = cancellation_rules.ZERO  # the fee under the terms, invoiced or waived
 
 
 @dataclass
@@ -60,6 +61,17 @@ class Change:
 def standing_invoice(enrolment: Enrolment) -> Invoice | None:
     """The place's invoice that still counts (not credited), if any."""
     return Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED).first()
+
+
+def _locked_standing_invoice(enrolment: Enrolment) -> Invoice | None:
+    """The place's standing invoice, locked (after the place: the lock order above); it is what a
+    change of plan credits (issue_credit_note with `locked`, which then does not read it again)."""
+    return (
+        Invoice.objects.select_for_update()
+        .filter(enrolment=enrolment, kind=InvoiceKind.INVOICE)
+        .exclude(status=InvoiceStatus.CREDITED)
+        .first()
+    )
 
 
 def standing_language(enrolment: Enrolment, invoice: Invoice | None = None) -> str:
@@ -81,11 +93,19 @@ def fee_on(invoice: Invoice | None, terms: cancellation_rules.Terms, on: datetim
     return cancellation_rules.fee(terms, invoiced=invoiced, on=on)
 
 
-def _locked_enrolment(enrolment_id: int) -> tuple[Edition, Enrolment]:
-    enrolment = Enrolment.objects.filter(pk=enrolment_id).only("edition_id").first()
-    if enrolment is None:
+def _edition_id_of(enrolment_id: int) -> int:
+    """Which edition to lock first (without the place's default ordering, which joins two tables)."""
+    edition_id = Enrolment.objects.filter(pk=enrolment_id).order_by("pk").values_list("edition_id", flat=True).first()
+    if edition_id is None:
         raise NotFound(_("There is no enrolment with this number."))
-    edition = Edition.objects.select_for_update(of=("self",)).select_related("programme").get(pk=enrolment.edition_id)
+    return edition_id
+
+
+def _locked_enrolment(enrolment_id: int) -> tuple[Edition, Enrolment]:
+    # The place's edition found and locked in one query (FOR UPDATE OF the edition's row only).
+    edition = Edition.objects.select_for_update(of=("self",)).select_related("programme").filter(enrolments=enrolment_id).first()
+    if edition is None:
+        raise NotFound(_("There is no enrolment with this number."))
     enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
     return edition, enrolment
 
@@ -124,16 +144,17 @@ def cancel_enrolment(
     edition, enrolment = _locked_enrolment(enrolment_id)
     _require_enrolled(enrolment)
     on = on or timezone.localdate()
-    invoice = standing_invoice(enrolment)
+    invoice = _locked_standing_invoice(enrolment)
     fee = cancellation_rules.ZERO
     if invoice is not None and invoice.purpose == "participation":
         fee = cancellation_rules.fee(cancellation_rules.Terms.of(edition), invoiced=invoice.total, on=on)
     _close(enrolment)
-    result = Cancellation(enrolment=enrolment)
+    result = Cancellation(enrolment=enrolment, fee=fee)
     if invoice is not None:
-        result.credit_note = issue_credit_note(actor=actor, invoice=invoice, reason=reason)
+        result.credit_note = issue_credit_note(actor=actor, invoice=invoice, reason=reason, locked=True)
         if fee > 0 and not waive_fee:
-            result.fee_invoice = issue_fee_invoice(actor=actor, credited=invoice, amount=fee, cancelled_on=on)
+            # `invoice` is the locked row, now credited (issue_credit_note updated it in place).
+            result.fee_invoice = issue_fee_invoice(actor=actor, credited=invoice, amount=fee, cancelled_on=on, locked=True)
             refunds.carry_over(actor=actor, credit_note=result.credit_note, invoice=result.fee_invoice)
     audit.record(
         actor=actor,
@@ -191,14 +212,14 @@ def _move_money(
     recipient: dict | None,
     contact_name: str | None = None,
 ) -> tuple[Invoice | None, Invoice | None]:
-    """Credit the old place's invoice (`invoice`, its standing invoice, read in this transaction
-    after the place was locked) and invoice the new place (same debtor unless `recipient` names
+    """Credit the old place's invoice (`invoice`, its standing invoice, read and locked in this
+    transaction after the place was locked) and invoice the new place (same debtor unless `recipient` names
     another), carrying over what was paid when the debtor is the same."""
     if invoice is None:
         return None, None
     if invoice.purpose != "participation":
         raise Conflict(_("This place's invoice is not for participation; credit it first."))
-    credit_note = issue_credit_note(actor=actor, invoice=invoice, reason=reason)
+    credit_note = issue_credit_note(actor=actor, invoice=invoice, reason=reason, locked=True)
     if recipient is None:
         recipient = _recipient_from(invoice, **({"contact_name": contact_name} if contact_name else {}))
     new_invoice = issue_invoice(
@@ -207,6 +228,7 @@ def _move_money(
         recipient=recipient,
         language=invoice.language,
         discount_application_id=origin_application_id(old),
+        new_place=True,  # created just now, with its (locked) edition and participant in hand
     )
     if same_debtor(invoice, recipient):
         refunds.carry_over(actor=actor, credit_note=credit_note, invoice=new_invoice)
@@ -292,7 +314,7 @@ def substitute(
         edition=edition, participant=person, organisation=old.organisation if organisation is None else organisation.strip()
     )
     # Read once: it decides the language of the default reason and is the invoice to credit.
-    standing = standing_invoice(old)
+    standing = _locked_standing_invoice(old)
     with translation.override(standing_language(old, standing)):
         reason = reason or str(_("Place taken over by %(name)s") % {"name": f"{first_name} {last_name}"})
     credit_note, invoice = _move_money(
@@ -318,9 +340,7 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
     and freed here (offered to the waiting list); the invoice is credited and reissued for the new
     edition (its fee, its dates; a discount the place had still applies), money paid carried over."""
     _require_office(actor)
-    current = Enrolment.objects.filter(pk=enrolment_id).only("edition_id").first()
-    if current is None:
-        raise NotFound(_("There is no enrolment with this number."))
+    current_edition_id = _edition_id_of(enrolment_id)
     to_edition_id = int(to_edition_id)  # the key of `locked` below
     # Both editions locked in id order, so two transfers in opposite directions cannot deadlock; an
     # unknown target is simply missing from the result (the transaction then ends, and the lock with it).
@@ -328,12 +348,12 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
         e.pk: e
         for e in Edition.objects.select_for_update(of=("self",))
         .select_related("programme")
-        .filter(pk__in={current.edition_id, to_edition_id})
+        .filter(pk__in={current_edition_id, to_edition_id})
         .order_by("pk")
     }
     if to_edition_id not in locked:
         raise Invalid(_("There is no edition with this number."), [{"field": "edition", "message": str(_("Choose an edition."))}])
-    source, target = locked[current.edition_id], locked[to_edition_id]
+    source, target = locked[current_edition_id], locked[to_edition_id]
     old = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
     _require_enrolled(old)
     if target.programme_id != source.programme_id or target.start_date <= source.start_date or target.pk == source.pk:
@@ -362,7 +382,7 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
         )
     _close(old)
     new = Enrolment.objects.create(edition=target, participant=old.participant, organisation=old.organisation)
-    standing = standing_invoice(old)  # read once, as in substitute
+    standing = _locked_standing_invoice(old)  # read once, as in substitute
     with translation.override(standing_language(old, standing)):
         reason = reason or str(_("Moved to the edition starting %(date)s") % {"date": long_date(target.start_date)})
     credit_note, invoice = _move_money(actor=actor, old=old, invoice=standing, new=new, reason=reason, recipient=None)

@@ -22,8 +22,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Func, IntegerField, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -40,6 +39,7 @@ from leergang.catalog.models import Edition, Programme
 from leergang.core import formatting, fragment_cache
 from leergang.core.errors import DomainError, NotFound
 from leergang.core.models import AuditEntry
+from leergang.invoicing.models import Invoice
 
 from . import changes, rules, services, views_changes
 from . import inbox_forms as forms
@@ -77,9 +77,21 @@ def _require_office(request: HttpRequest) -> None:
         raise Http404("not found")
 
 
-def _count(model: Any, **filters: Any) -> Coalesce:
-    rows = model.objects.filter(edition=OuterRef("pk"), **filters).order_by().values("edition")
-    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+class _Counted(Func):
+    """An edition's rows of `model` in one status, counted in SQL as selectors.SeatsTaken counts
+    seats (a correlated COUNT, 0 without rows; the status a literal, from our own constants), instead
+    of a Subquery built and compiled on every request (about 1 ms of Python each)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, model: Any, status: str) -> None:
+        table, column = model._meta.db_table, model._meta.get_field("edition").column
+        self.template = f'(SELECT COUNT(*) FROM "{table}" WHERE "{column}" = %(expressions)s AND "status" = \'{status}\')'  # noqa: S608
+        super().__init__(F("pk"))
 
 
 def _edition(edition_id: int) -> Edition:
@@ -88,8 +100,8 @@ def _edition(edition_id: int) -> Edition:
         Edition.objects.select_related("programme")
         .annotate(
             seats_taken=SEATS_TAKEN,
-            held_offers=_count(Offer, status=OfferStatus.OPEN),
-            waiting=_count(Application, status=ApplicationStatus.WAITLISTED),
+            held_offers=_Counted(Offer, OfferStatus.OPEN),
+            waiting=_Counted(Application, ApplicationStatus.WAITLISTED),
         )
         .filter(pk=edition_id)
         .first()
@@ -242,10 +254,6 @@ def _fragment_wanted(request: HttpRequest) -> bool:
     return bool(htmx) and not htmx.history_restore_request
 
 
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
 # What the inbox shows changes only with these rows: the edition and its programme (heading,
 # capacity, screening rules), and the edition's applications, their intakes, its offers and
 # enrolments. For each, the count (deletions) and the latest `updated_at` (every other change).
@@ -377,6 +385,9 @@ def bulk_decision(request: HttpRequest, edition_id: int) -> HttpResponse:
 # -- one application -----------------------------------------------------------------------------
 
 
+_DOCUMENT_FIELDS = ("id", "enrolment_id", "number", "kind", "status", "year", "sequence")
+
+
 def _application(application_id: int) -> Application:
     """The application with its enrolment, intakes and open offer: three queries (four with an enrolment's invoices)."""
     intakes = Intake.objects.order_by("scheduled_at", "id")
@@ -385,7 +396,8 @@ def _application(application_id: int) -> Application:
         .prefetch_related(
             Prefetch("intakes", queryset=intakes),
             Prefetch("offers", queryset=Offer.objects.filter(status=OfferStatus.OPEN), to_attr="open_offers"),
-            "enrolment__invoices",
+            # The page lists the place's documents by number and status only (not their snapshots).
+            Prefetch("enrolment__invoices", queryset=Invoice.objects.only(*_DOCUMENT_FIELDS)),
         )
         .filter(pk=application_id)
         .first()
@@ -634,7 +646,10 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
 def cancel_enrolment(request: HttpRequest, application_id: int) -> HttpResponse:
     """GET: what cancelling means (a credit note, the seat offered on). POST: cancel, after the tick."""
     _require_office(request)
-    application = _application(application_id)
+    # Only what this page shows: the application, its enrolment and edition (one query).
+    application = Application.objects.select_related("enrolment", "edition__programme").filter(pk=application_id).first()
+    if application is None:
+        raise Http404("There is no application with this number.")
     enrolment = getattr(application, "enrolment", None)
     if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
         messages.error(request, _("This application has no enrolment to cancel."))
@@ -677,9 +692,12 @@ def cancel_enrolment(request: HttpRequest, application_id: int) -> HttpResponse:
     context = {
         "application": application,
         "enrolment": enrolment,
-        "edition": _edition(application.edition_id),
+        "edition": application.edition,
         "form": form,
-        # The edition's terms, the fee that applies today and what cancelling does with the invoice.
-        **views_changes.cancel_facts(enrolment),
+        # The edition's terms, the fee that applies today and what cancelling does with the invoice
+        # (the place is in the application's edition, admitted into it: not read again).
+        **views_changes.cancel_facts(
+            enrolment, edition=application.edition if enrolment.edition_id == application.edition_id else None
+        ),
     }
     return render(request, "enrolment/application_cancel.html", context, status=status)

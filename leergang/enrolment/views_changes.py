@@ -32,7 +32,7 @@ from leergang.accounts import permissions
 from leergang.catalog.models import Edition, EditionStatus
 from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound
-from leergang.invoicing import balances, refunds
+from leergang.invoicing import balances, payments, refunds
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoicePurpose, InvoiceStatus
 from leergang.invoicing.rules import cents
 
@@ -156,6 +156,16 @@ def _to_place(enrolment_id: int) -> HttpResponse:
     return redirect("places:detail", enrolment_id=enrolment_id)
 
 
+def _standing_invoice_number(enrolment: Enrolment) -> Invoice | None:
+    """The place's standing invoice for the action pages, which name it by its number only."""
+    return (
+        Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE)
+        .exclude(status=InvoiceStatus.CREDITED)
+        .only("number")
+        .first()
+    )
+
+
 def _enrolled_place(request: HttpRequest, enrolment_id: int) -> Enrolment | None:
     """The place for an action page, or None (with a message) when it is no longer taken."""
     enrolment = _place(enrolment_id)
@@ -168,15 +178,17 @@ def _enrolled_place(request: HttpRequest, enrolment_id: int) -> Enrolment | None
 # -- cancelling ----------------------------------------------------------------------------------
 
 
-def cancel_facts(enrolment: Enrolment) -> dict[str, Any]:
+def cancel_facts(enrolment: Enrolment, edition: Edition | None = None) -> dict[str, Any]:
     """What the cancel pages explain: the edition's terms, the invoice that would be credited (with what
-    was paid on it) and the fee that applies today. Also used by the application's cancel page."""
+    was paid on it) and the fee that applies today. Also used by the application's cancel page, which
+    passes the place's `edition` it loaded already."""
     invoice = (
-        balances.with_balances(Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE))
+        Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE)
         .exclude(status=InvoiceStatus.CREDITED)
+        .annotate(paid=payments.PaidColumn())
         .first()
     )
-    terms = cancellation_rules.Terms.of(enrolment.edition)
+    terms = cancellation_rules.Terms.of(edition or enrolment.edition)
     # The fee from the invoice just read (changes.cancellation_fee_for would read it again).
     today = timezone.localdate()
     fee = changes.fee_on(invoice, terms, today)
@@ -229,7 +241,6 @@ def cancel_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     if enrolment is None:
         return _to_place(enrolment_id)
     form = forms.CancelForm(request.POST if request.method == "POST" else None)
-    facts = cancel_facts(enrolment)
     status = 200
     if request.method == "POST":
         if not form.is_valid():
@@ -246,9 +257,9 @@ def cancel_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 form.add_domain_error(exc)
                 status = exc.status
             else:
-                messages.success(request, _cancelled_message(result, facts["fee"], waived))
+                messages.success(request, _cancelled_message(result, result.fee, waived))
                 return _to_place(enrolment.pk)
-    context = {**_base_context(enrolment), **facts, "form": form}
+    context = {**_base_context(enrolment), **cancel_facts(enrolment), "form": form}
     return render(request, "enrolment/place_cancel.html", context, status=status)
 
 
@@ -303,7 +314,7 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 first = _("%(name)s has taken over the place and has been invited by e-mail.") % {"name": _name(change.new)}
                 messages.success(request, _moved_message(change, first))
                 return _to_place(change.new.pk)
-    context = {**_base_context(enrolment), "form": form, "standing_invoice": changes.standing_invoice(enrolment)}
+    context = {**_base_context(enrolment), "form": form, "standing_invoice": _standing_invoice_number(enrolment)}
     return render(request, "enrolment/place_substitute.html", context, status=status)
 
 
@@ -374,6 +385,6 @@ def transfer_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         **_base_context(enrolment),
         "form": form,
         "later": later,
-        "standing_invoice": changes.standing_invoice(enrolment),
+        "standing_invoice": _standing_invoice_number(enrolment),
     }
     return render(request, "enrolment/place_transfer.html", context, status=status)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, Func, OuterRef, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,18 @@ def with_paid(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.annotate(paid=paid_sum())
 
 
+class PaidColumn(Func):
+    """paid_sum() written as SQL: the same value (a test holds them equal) without building and
+    compiling a nested queryset on every call (about 1 ms of Python), for pages that read one
+    invoice. The invoice's id is a resolved column (F("pk")), so the alias follows the query."""
+
+    template = f'(SELECT COALESCE(SUM(p."amount"), 0) FROM "{Payment._meta.db_table}" p WHERE p."invoice_id" = %(expressions)s)'  # noqa: S608 - names from the models
+    output_field = DecimalField(max_digits=13, decimal_places=2)
+
+    def __init__(self):
+        super().__init__(F("pk"))
+
+
 def _require_office(actor: Any) -> None:
     if not permissions.is_coordinator(actor):
         raise PermissionDenied(ONLY_OFFICE)
@@ -56,6 +68,14 @@ def _locked_invoice(number: str) -> Invoice:
 def _paid(invoice: Invoice) -> Decimal:
     total = Payment.objects.filter(invoice=invoice).aggregate(s=Sum("amount"))["s"]
     return total if total is not None else payment_rules.ZERO
+
+
+def paid_of(invoice: Invoice) -> Decimal:
+    """What was paid on `invoice`: its `paid` when the read annotated it (with_paid,
+    balances.with_balances) or the service that issued it in this action set it (see
+    services.py, "Amounts kept"); otherwise summed now (one query)."""
+    paid = getattr(invoice, "paid", None)
+    return paid if paid is not None else _paid(invoice)
 
 
 def _follow(actor: Any, invoice: Invoice, paid: Decimal, payment: Payment) -> None:

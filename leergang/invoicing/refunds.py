@@ -24,7 +24,7 @@ from leergang.core.errors import Conflict, NotFound
 from . import payment_rules
 from .balances import owed_back
 from .models import Invoice, InvoiceKind, InvoiceStatus, Payment, Refund, RefundMethod
-from .payments import _follow, _paid, _require_office
+from .payments import _follow, _paid, _require_office, paid_of
 from .rules import amount_text
 from .selectors import NUMBER
 
@@ -47,8 +47,14 @@ def _refunded(credit_note: Invoice) -> Decimal:
 
 
 def still_owed_back(credit_note: Invoice) -> Decimal:
-    """What the credit note still gives back (0.00 once refunded, or when nothing was paid)."""
-    return owed_back(paid_on_corrected=_paid(credit_note.corrects), refunded=_refunded(credit_note))
+    """What the credit note still gives back (0.00 once refunded, or when nothing was paid): from the
+    amounts it carries when its read annotated them (balances.with_balances) or the service that
+    issued it in this action kept them (services.py, "Amounts kept"), else summed now (two queries)."""
+    paid_on_corrected = getattr(credit_note, "paid_on_corrected", None)
+    refunded = getattr(credit_note, "refunded", None)
+    if paid_on_corrected is None or refunded is None:
+        paid_on_corrected, refunded = _paid(credit_note.corrects), _refunded(credit_note)
+    return owed_back(paid_on_corrected=paid_on_corrected, refunded=refunded)
 
 
 def _settle(actor: Any, credit_note: Invoice) -> None:
@@ -103,13 +109,13 @@ def record_refund(*, actor: Any, credit_note_number: str, paid_on: datetime.date
 def carry_over(*, actor: Any, credit_note: Invoice, invoice: Invoice, on: datetime.date | None = None) -> Refund | None:
     """Move what the credit note owes back onto `invoice` (the same debtor's new invoice), as far as
     that invoice is still owed: a refund on the one and a payment on the other. Call inside the
-    transaction that issued both documents (rows locked by the caller's services). None when there
-    is nothing to carry over."""
-    credit_note = Invoice.objects.select_for_update().get(pk=credit_note.pk)
-    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    transaction that issued both documents, with the documents those services returned: rows this
+    transaction inserted, which no other transaction sees or locks before it commits, so they are
+    used as they are (not read and locked again), with the amounts they carry (services.py,
+    "Amounts kept"), which this keeps up to date. None when there is nothing to carry over."""
     if credit_note.status != InvoiceStatus.OPEN or invoice.status not in payment_rules.OUTSTANDING:
         return None
-    paid = _paid(invoice)
+    paid = paid_of(invoice)
     amount = min(still_owed_back(credit_note), payment_rules.still_owed(invoice.total, paid))
     if amount <= 0:
         return None
@@ -129,6 +135,9 @@ def carry_over(*, actor: Any, credit_note: Invoice, invoice: Invoice, on: dateti
         recorded_at=timezone.now(),
         recorded_by=actor,
     )
+    invoice.paid = paid + amount
+    if getattr(credit_note, "refunded", None) is not None:
+        credit_note.refunded += amount
     _follow(actor, invoice, paid + amount, payment)
     audit.record(
         actor=actor,

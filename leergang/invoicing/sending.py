@@ -9,7 +9,7 @@ from collections import defaultdict
 
 from . import payment_rules, pdf, rules
 from .models import Invoice, InvoiceKind
-from .payments import _paid
+from .payments import paid_of
 
 
 def _address(document: Invoice) -> str:
@@ -32,7 +32,7 @@ def send_documents(documents: list[Invoice | None], *, change: str) -> int:
         owed = [d for d in group if d.kind == InvoiceKind.INVOICE and d.total > 0]
         items = []
         for document in owed:
-            still = payment_rules.still_owed(document.total, _paid(document))
+            still = payment_rules.still_owed(document.total, paid_of(document))  # kept by the services, see paid_of
             items.append(
                 {
                     "document": document,

@@ -11,6 +11,12 @@ loser waits for the winner, gets an IntegrityError inside a savepoint, then lock
 
 Both services may run inside another service's `transaction.atomic()` block (admission, cancellation):
 they open a savepoint of their own and never commit.
+
+Amounts kept: a document these services issue carries what was paid on it (`paid`, 0.00) and a credit
+note also what was paid on the invoice it corrects and refunded on it (`paid_on_corrected`,
+`refunded`), under the names `balances.with_balances` annotates. The rest of the same action
+(refunds.carry_over, sending, the page's message) reads them instead of summing payments again;
+carry_over keeps them up to date.
 """
 
 import datetime
@@ -29,7 +35,8 @@ from leergang.core.formatting import long_date
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import discount_rules, discounts, rules
-from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus, Payment
+from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus
+from .payments import paid_of
 
 # What a credit note or a cancellation fee invoice takes over from the invoice it follows: the same
 # place, debtor, language and texts (the issuer's details are always the current ones).
@@ -50,6 +57,9 @@ COPIED_FROM_INVOICE = (
     "edition_end_date",
     "vat_exemption_note",
 )
+
+# The states in which an invoice can be credited.
+CREDITABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.PAID)
 
 # Everything an invoice shows, recorded in the audit log when it is issued.
 SNAPSHOT_FIELDS = [field.name for field in Invoice._meta.concrete_fields if field.name not in {"id", "created_at", "updated_at"}]
@@ -89,12 +99,23 @@ def _standing_invoice(enrolment_id: int) -> Invoice | None:
     )
 
 
-def _insert(invoice: Invoice, *, enrolment_id: int | None = None) -> None:
+def _refuse_credited_twice(original: Invoice) -> None:
+    existing = Invoice.objects.filter(corrects=original).only("number").first()
+    if existing is not None:
+        raise Conflict(
+            _("Invoice %(number)s has already been credited by %(credit_note)s.")
+            % {"number": original.number, "credit_note": existing.number}
+        )
+
+
+def _insert(invoice: Invoice, *, enrolment_id: int | None = None, corrects: Invoice | None = None) -> None:
     """Insert in a savepoint, so a lost race on a constraint is a Conflict and leaves the caller's transaction usable."""
     try:
         with transaction.atomic():
             invoice.save(force_insert=True)
     except IntegrityError:
+        if corrects is not None:
+            _refuse_credited_twice(corrects)
         existing = _standing_invoice(enrolment_id) if enrolment_id else None
         if existing is not None:
             raise Conflict(
@@ -117,6 +138,7 @@ def issue_invoice(
     language: str,
     issued_on: datetime.date | None = None,
     discount_application_id: int | None = None,
+    new_place: bool = False,
 ) -> Invoice:
     """Invoice an enrolment's fee to `recipient` (keys: organisation, contact_name, address,
     postal_code, city, email, po_number), written in `language` ("nl" or "en").
@@ -129,29 +151,23 @@ def issue_invoice(
     Copies everything the invoice shows at this moment. Raises Invalid for a bad address or
     language, Conflict when the enrolment is cancelled, already has an invoice that was not credited,
     or its programme is not VAT-exempt (VAT-liable invoices are not supported yet).
+
+    `new_place`: the caller created `enrolment` in its own transaction, with its edition (and the
+    edition's programme) and participant loaded, so it is not read again (a change of plan).
     """
     language = rules.check_language(language)
     address = rules.clean_recipient(recipient)
     issued_on = issued_on or timezone.localdate()
 
-    last_session = Session.objects.filter(edition=OuterRef("edition")).order_by("-date").values("date")[:1]
-    standing = Invoice.objects.filter(enrolment=OuterRef("pk"), kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED)
-    enrolment = (
-        Enrolment.objects.select_related("edition__programme", "participant")
-        .annotate(edition_end_date=Subquery(last_session), has_standing_invoice=Exists(standing))
-        .filter(pk=enrolment.pk)
-        .first()
-    )
-    if enrolment is None:
-        raise NotFound(_("This enrolment does not exist."))
-    if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise Conflict(_("A cancelled enrolment is not invoiced."))
-    if enrolment.has_standing_invoice:
-        existing = _standing_invoice(enrolment.pk)
-        raise Conflict(
-            _("This enrolment already has invoice %(number)s; credit it before issuing a new one.")
-            % {"number": existing.number if existing else "?"}
+    if new_place:
+        # Created in the caller's transaction, its edition and participant in hand: enrolled and
+        # without an invoice by construction, so only the edition's last day is read.
+        edition_end_date = (
+            Session.objects.filter(edition_id=enrolment.edition_id).order_by("-date").values_list("date", flat=True).first()
         )
+    else:
+        enrolment = _enrolment_to_invoice(enrolment.pk)
+        edition_end_date = enrolment.edition_end_date
     edition = enrolment.edition
     programme = edition.programme
     if not programme.vat_exempt:
@@ -199,7 +215,7 @@ def issue_invoice(
         participant_name=enrolment.participant.get_full_name() or enrolment.participant.email,
         programme_title=title,
         edition_start_date=edition.start_date,
-        edition_end_date=enrolment.edition_end_date,
+        edition_end_date=edition_end_date,
         lines=lines,
         total=rules.lines_total(lines),
         vat_amount=rules.cents(0),
@@ -208,31 +224,57 @@ def issue_invoice(
     invoice.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
     _insert(invoice, enrolment_id=enrolment.pk)
     _record(actor, "invoice.issued", invoice)
+    invoice.paid = rules.cents(0)  # nothing paid yet (see "Amounts kept" above)
     return invoice
 
 
+def _enrolment_to_invoice(enrolment_id: int) -> Enrolment:
+    """The enrolment with what its invoice copies, checked: enrolled, without a standing invoice."""
+    last_session = Session.objects.filter(edition=OuterRef("edition")).order_by("-date").values("date")[:1]
+    standing = Invoice.objects.filter(enrolment=OuterRef("pk"), kind=InvoiceKind.INVOICE).exclude(status=InvoiceStatus.CREDITED)
+    enrolment = (
+        Enrolment.objects.select_related("edition__programme", "participant")
+        .annotate(edition_end_date=Subquery(last_session), has_standing_invoice=Exists(standing))
+        .filter(pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None:
+        raise NotFound(_("This enrolment does not exist."))
+    if enrolment.status != EnrolmentStatus.ENROLLED:
+        raise Conflict(_("A cancelled enrolment is not invoiced."))
+    if enrolment.has_standing_invoice:
+        existing = _standing_invoice(enrolment.pk)
+        raise Conflict(
+            _("This enrolment already has invoice %(number)s; credit it before issuing a new one.")
+            % {"number": existing.number if existing else "?"}
+        )
+    return enrolment
+
+
 @transaction.atomic
-def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_on: datetime.date | None = None) -> Invoice:
+def issue_credit_note(
+    *, actor: Any, invoice: Invoice, reason: str = "", issued_on: datetime.date | None = None, locked: bool = False
+) -> Invoice:
     """Correct `invoice` in full with a credit note in the same series: its lines with opposite amounts,
     the same recipient and language, naming the invoice it corrects. Marks the invoice `credited`.
 
     The credit note itself is `credited` when nothing was paid on the invoice (the two cancel out) and
     `open` when something was (what was paid is to be refunded). Conflict for a credit note, a cancelled
     invoice, or an invoice that already has a credit note.
+
+    `locked`: the caller read `invoice` with select_for_update in this transaction (a change of plan),
+    so it is used as it is instead of being read and locked again; its status is updated in place.
     """
     reason = rules.clean_reason(reason)
-    original = Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
+    original = invoice if locked else Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
     if original is None:
         raise NotFound(_("This invoice does not exist."))
     if original.kind != InvoiceKind.INVOICE:
         raise Conflict(_("%(number)s is a credit note; only an invoice can be credited.") % {"number": original.number})
-    existing = Invoice.objects.filter(corrects=original).only("number").first()
-    if existing is not None:
-        raise Conflict(
-            _("Invoice %(number)s has already been credited by %(credit_note)s.")
-            % {"number": original.number, "credit_note": existing.number}
-        )
-    if original.status not in (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.PAID):
+    if original.status not in CREDITABLE:
+        # Crediting is what makes an invoice `credited`: look for the credit note only then (an
+        # invoice that could still be credited has none; the unique constraint backs that up, see _insert).
+        _refuse_credited_twice(original)
         raise Conflict(_("Invoice %(number)s cannot be credited in its current state.") % {"number": original.number})
     issued_on = issued_on or timezone.localdate()
     if issued_on < original.issued_on:
@@ -242,6 +284,7 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
         )
 
     lines = rules.credited_lines(original.lines)
+    paid = paid_of(original)  # under the invoice's lock, which recording a payment takes too
     sequence, number = _take_number(issued_on.year)
     copied = {name: getattr(original, name) for name in ("purpose", *COPIED_FROM_INVOICE)}
     credit_note = Invoice(
@@ -251,7 +294,7 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
         kind=InvoiceKind.CREDIT_NOTE,
         corrects=original,
         # Open while money received on the invoice is to be refunded; settled at once when none was.
-        status=InvoiceStatus.OPEN if Payment.objects.filter(invoice=original).exists() else InvoiceStatus.CREDITED,
+        status=InvoiceStatus.OPEN if paid > 0 else InvoiceStatus.CREDITED,
         reason=reason,
         issued_on=issued_on,
         due_on=issued_on,
@@ -263,7 +306,7 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
         vat_amount=rules.cents(0) - original.vat_amount,
     )
     credit_note.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
-    _insert(credit_note)
+    _insert(credit_note, corrects=original)
 
     before = {"status": original.status}
     original.status = InvoiceStatus.CREDITED
@@ -276,18 +319,28 @@ def issue_credit_note(*, actor: Any, invoice: Invoice, reason: str = "", issued_
         after={"status": original.status, "credit_note": credit_note.number},
     )
     _record(actor, "credit_note.issued", credit_note)
+    credit_note.paid, credit_note.refunded, credit_note.paid_on_corrected = rules.cents(0), rules.cents(0), paid
     return credit_note
 
 
 @transaction.atomic
 def issue_fee_invoice(
-    *, actor: Any, credited: Invoice, amount: Any, cancelled_on: datetime.date, issued_on: datetime.date | None = None
+    *,
+    actor: Any,
+    credited: Invoice,
+    amount: Any,
+    cancelled_on: datetime.date,
+    issued_on: datetime.date | None = None,
+    locked: bool = False,
 ) -> Invoice:
     """Invoice the cancellation fee of a place whose invoice `credited` was just credited in full: the
     same series, recipient, language and exemption note, purpose `cancellation_fee`, one line naming
     the programme, the edition and the day of cancellation. Conflict when `credited` is not a credited
-    participation invoice; Invalid for an amount that is not more than 0.00 or more than was invoiced."""
-    original = Invoice.objects.filter(pk=credited.pk).first()
+    participation invoice; Invalid for an amount that is not more than 0.00 or more than was invoiced.
+
+    `locked`: `credited` is the row the caller locked and credited (issue_credit_note with `locked`)
+    in this transaction, as it is now; it is not read again."""
+    original = credited if locked else Invoice.objects.filter(pk=credited.pk).first()
     if original is None:
         raise NotFound(_("This invoice does not exist."))
     if original.kind != InvoiceKind.INVOICE or original.status != InvoiceStatus.CREDITED:
@@ -328,4 +381,5 @@ def issue_fee_invoice(
     invoice.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
     _insert(invoice, enrolment_id=original.enrolment_id)
     _record(actor, "invoice.issued", invoice)
+    invoice.paid = rules.cents(0)  # nothing paid yet (see "Amounts kept" above)
     return invoice
