@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from leergang.attendance.models import Attendance
@@ -362,6 +362,26 @@ def _spare_by_edition(by_id: dict[int, Edition], sessions: dict[int, list[Sessio
     return spare
 
 
+def _spare_from_summary(by_id: dict[int, Edition], today: datetime.date) -> dict[int, int]:
+    """`_spare_by_edition` from one grouped read (per edition its number of content sessions and its
+    last closing date) instead of every session row: the office's overview asks it for some forty
+    editions on every visit."""
+    spare: dict[int, int] = {}
+    summary = (
+        Session.objects.filter(edition_id__in=list(by_id))
+        .order_by()
+        .values("edition_id")
+        .annotate(
+            content=Count("pk", filter=Q(kind=SessionKind.CONTENT)), closing=Max("date", filter=Q(kind=SessionKind.CLOSING))
+        )
+        .values_list("edition_id", "content", "closing")
+    )
+    for edition_id, content, closing in summary:
+        if closing is None or closing > today:  # not final: _facts' rule
+            spare[edition_id] = content - policy_for(by_id[edition_id].programme).min_content_attended
+    return spare
+
+
 def _missed_too_many(spare: dict[int, int], *, exclude_noticed: bool = False):
     """The ids (`enrolment_id`) of the active enrolments that missed (absent or excused) more content
     sessions than their edition can spare, as a subquery. Counted over the missed attendance rows
@@ -439,15 +459,14 @@ def out_of_reach_by_edition(
 
 def out_of_reach_counts(editions: Iterable[Edition], *, today: datetime.date | None = None) -> dict[int, int]:
     """Per edition (by id), how many of its active enrolments `out_of_reach_by_edition` would list,
-    for pages that show only the number (the office's overview): two queries for all the editions,
-    the sessions and the attendance of the places picked, without loading the places and their
-    participants. `edition.programme` should be loaded."""
+    for pages that show only the number (the office's overview): three queries for all the editions
+    (a summary of their sessions, the attendance of the places picked, the sessions of those places'
+    editions), without loading the places and their participants. `edition.programme` should be loaded."""
     today = today or timezone.localdate()
     by_id = {edition.pk: edition for edition in editions}
     if not by_id:
         return {}
-    sessions = sessions_by_edition(by_id)
-    chosen = _missed_too_many(_spare_by_edition(by_id, sessions, today))
+    chosen = _missed_too_many(_spare_from_summary(by_id, today))
     statuses: dict[int, dict[int, str]] = {}
     edition_of: dict[int, int] = {}
     rows = Attendance.objects.filter(enrolment_id__in=Subquery(chosen)).order_by()
@@ -456,6 +475,9 @@ def out_of_reach_counts(editions: Iterable[Edition], *, today: datetime.date | N
     ):
         statuses.setdefault(enrolment_id, {})[session_id] = value
         edition_of[enrolment_id] = edition_id
+    # The full rule needs every session, but only of the editions with a place picked (`or [0]`: the
+    # query runs whatever the data, so the count is the same on every data set).
+    sessions = sessions_by_edition(set(edition_of.values()) or [0])
     counts: dict[int, int] = {}
     for enrolment_id, recorded in statuses.items():
         edition = by_id[edition_of[enrolment_id]]
