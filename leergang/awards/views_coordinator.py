@@ -158,22 +158,26 @@ def issue_all(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_POST
 def issue_one(request: HttpRequest, edition_id: int, enrolment_id: int) -> HttpResponse:
     """Issue a diploma or a certificate of participation to one participant of the edition."""
-    edition = _edition(request, edition_id)
-    if not Enrolment.objects.filter(pk=enrolment_id, edition_id=edition.pk).exists():
+    # The place must be of this edition (which then exists); the edition itself is read only to show
+    # the page again with a refusal.
+    if (
+        not permissions.is_coordinator(request.user)
+        or not Enrolment.objects.filter(pk=enrolment_id, edition_id=edition_id).exists()
+    ):
         raise Http404("not found")
     try:
         award = services.issue_award(actor=request.user, enrolment_id=enrolment_id, kind=request.POST.get("kind", ""))
     except (NotFound, PermissionDenied) as exc:
         raise Http404("not found") from exc
     except DomainError as exc:
-        return _render(request, edition, error=str(exc.detail), status=exc.status)
+        return _render(request, _edition(request, edition_id), error=str(exc.detail), status=exc.status)
     name = _name(award.enrolment.participant)  # loaded with the award's enrolment by the service
     if award.kind == AwardKind.DIPLOMA:
         text = _("Diploma issued to %(name)s (code %(code)s).")
     else:
         text = _("Certificate of participation issued to %(name)s (code %(code)s).")
     messages.success(request, text % {"name": name, "code": award.code})
-    return _back(edition)
+    return _back(award.enrolment.edition)
 
 
 @require_POST
