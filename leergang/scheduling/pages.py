@@ -358,13 +358,17 @@ def edit_rows(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_POST
 def switch_online(request: HttpRequest, edition_id: int) -> HttpResponse:
     """Move the coming sessions that meet in the room online; the service tells the people involved."""
-    edition = _edition(request, edition_id, with_sessions=False, with_related=False)
+    # No read of the edition first: the service reads (and locks) it and answers NotFound for a
+    # missing one. Its own permission (managing editions, which is what can_plan_schedule asks
+    # today) is checked here so that anyone else gets the 404 the schedule page gives them.
+    if not permissions.can_manage_editions(request.user):
+        raise Http404("not found")
     try:
-        services.switch_to_online(actor=request.user, edition_id=edition.pk)
+        services.switch_to_online(actor=request.user, edition_id=edition_id)
     except NotFound as exc:
         raise Http404(str(exc.detail)) from exc
     except DomainError as exc:
         messages.error(request, str(exc.detail))
     else:
         messages.success(request, _("The coming sessions now take place online. Participants and teachers are told by e-mail."))
-    return redirect("schedule:page", edition_id=edition.pk)
+    return redirect("schedule:page", edition_id=edition_id)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
 from leergang.catalog.models import Edition, Session, SessionKind
+from leergang.catalog.public_cache import invalidate_public_pages
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
@@ -58,8 +59,11 @@ def _require_manager(actor: Any) -> None:
         raise PermissionDenied(_("Only the programme office can change editions."))
 
 
-def _locked_edition(edition_id: int) -> Edition:
-    edition = Edition.objects.select_for_update(of=("self",)).select_related("programme").filter(pk=edition_id).first()
+def _locked_edition(edition_id: int, *, with_programme: bool = True) -> Edition:
+    editions = Edition.objects.select_for_update(of=("self",))
+    if with_programme:
+        editions = editions.select_related("programme")
+    edition = editions.filter(pk=edition_id).first()
     if edition is None:
         raise NotFound(_("There is no edition with this number."))
     return edition
@@ -190,6 +194,9 @@ def _replace_sessions(
 
     before = [_snapshot(s) for s in sorted(existing.values(), key=lambda s: s.number)]
     changed: list[tuple[Session, dict]] = []
+    # Stored sessions that change, grouped by their change (field, new value): moving sessions
+    # online is one UPDATE, not a full-row save per session.
+    updates: dict[tuple, list[Session]] = {}
     kept: list[Session] = []
     for item in sorted(sessions, key=lambda s: s.number):
         session = existing.get(item.number)
@@ -208,12 +215,14 @@ def _replace_sessions(
         if old is None:
             session.save()
         elif new != old:
+            edits = tuple((name, getattr(session, name)) for name in SESSION_FIELDS if old[name] != new[name])
             if any(old[name] != new[name] for name in CALENDAR_FIELDS):
                 session.calendar_sequence += 1
-            session.save()
+            updates.setdefault(edits, []).append(session)
             if any(old[name] != new[name] for name in NOTIFIED_FIELDS):
                 changed.append((session, old))
         kept.append(session)
+    _write_updates(updates)
     for session in removed:
         session.delete()
 
@@ -233,6 +242,24 @@ def _replace_sessions(
         changes=[(s, old) for s, old in changed if max(s.date, datetime.date.fromisoformat(old["date"])) >= today],
     )
     return ScheduleResult(sessions=kept, violations=violations)
+
+
+def _write_updates(updates: dict[tuple, list[Session]]) -> None:
+    """Write the changed fields of stored sessions, one UPDATE per distinct change (the edition is
+    locked, so the rest of each row is as read). An UPDATE bypasses save(): it stamps updated_at
+    itself (the participants' overview stamp reads it) and makes the cached public pages stale, as
+    the post_save signal would (leergang/catalog/public_cache.py)."""
+    if not updates:
+        return
+    now = timezone.now()
+    for edits, sessions in updates.items():
+        values = dict(edits)
+        if any(name in values for name in CALENDAR_FIELDS):  # each row's own +1, like the instances
+            values["calendar_sequence"] = models.F("calendar_sequence") + 1
+        Session.objects.filter(pk__in=[s.pk for s in sessions]).update(**values, updated_at=now)
+        for session in sessions:
+            session.updated_at = now
+    invalidate_public_pages()
 
 
 def _earlier_themes(edition: Edition) -> dict[int, tuple[str, str, str]]:
@@ -294,9 +321,11 @@ def switch_to_online(*, actor: Any, edition_id: int, numbers: list[int] | None =
     """Move coming sessions that meet in the room (all, or those numbered) online; the people
     involved are told by e-mail like any other change of mode."""
     _require_manager(actor)
-    edition = _locked_edition(edition_id)
+    # Nothing here shows the programme; ordering by number alone spares the join to the edition
+    # that the sessions' default ordering (edition, number) adds.
+    edition = _locked_edition(edition_id, with_programme=False)
     today = timezone.localdate()
-    stored = list(edition.sessions.all())
+    stored = list(edition.sessions.order_by("number"))
     items = []
     for session in stored:
         move = session.delivery_mode in MEETS_IN_ROOM and session.date >= today
