@@ -111,15 +111,27 @@ def _is_id(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+# What a case page needs of the writer's enrolment; `_ENTRY_WITH_ENROLMENT` reaches the same rows
+# from an entry, so that responding loads the entry and its case's enrolment in one query.
+_ENROLMENT_RELATED = ("edition__programme", "participant", "own_case")
+_ENTRY_WITH_ENROLMENT = ("session", "case__enrolment__edition__programme", "case__enrolment__participant")
+
+
 def case_access(user: Any, enrolment_id: int) -> CaseAccess | None:
     """The viewer's access to a participant's case, or None when the enrolment does not exist or
     the user may not see its case (alike). One query for the writer and the programme office, up to
     three more for a teacher, three more for a group member."""
     if not getattr(user, "is_authenticated", False) or not _is_id(enrolment_id):
         return None
-    enrolment = Enrolment.objects.select_related("edition__programme", "participant", "own_case").filter(pk=enrolment_id).first()
+    enrolment = Enrolment.objects.select_related(*_ENROLMENT_RELATED).filter(pk=enrolment_id).first()
     if enrolment is None:
         return None
+    return _access_to(user, enrolment)
+
+
+def _access_to(user: Any, enrolment: Enrolment) -> CaseAccess | None:
+    """As `case_access`, for an enrolment already loaded with `_ENROLMENT_RELATED` (or reached
+    through `_ENTRY_WITH_ENROLMENT`, which caches the case on it)."""
     case = getattr(enrolment, "own_case", None)
     if enrolment.participant_id == user.pk:
         return CaseAccess(enrolment, case, OWNER, user)
@@ -137,6 +149,21 @@ def case_access(user: Any, enrolment_id: int) -> CaseAccess | None:
     if not shared:
         return None
     return CaseAccess(enrolment, case, PEER, user, viewer.pk, all_groupings)
+
+
+def entry_access(user: Any, enrolment_id: int, entry_id: int) -> tuple[CaseAccess, CaseEntry] | None:
+    """The viewer's access to the case of `enrolment_id` with its entry `entry_id` (session loaded),
+    or None alike when either does not exist, the entry is of another case, or the viewer may not
+    see the case or the entry's session. The entry and the enrolment come in one query."""
+    if not getattr(user, "is_authenticated", False) or not _is_id(enrolment_id) or not _is_id(entry_id):
+        return None
+    entry = CaseEntry.objects.select_related(*_ENTRY_WITH_ENROLMENT).filter(pk=entry_id).first()
+    if entry is None or entry.case.enrolment_id != enrolment_id:
+        return None
+    access = _access_to(user, entry.case.enrolment)
+    if access is None or not access.sees_session(entry.session.number):
+        return None
+    return access, entry
 
 
 def visible_case(user: Any, enrolment_id: int) -> OwnCase | None:
@@ -253,19 +280,17 @@ def _check(fields: dict[str, tuple[Any, Any, int, bool]]) -> dict[str, str]:
 
 
 def _writable_enrolment(actor: Any, enrolment_id: int) -> Enrolment:
-    """The writer's own enrolment, locked; NotFound for those who may not see the case."""
-    access = case_access(actor, enrolment_id)
-    if access is None:
+    """The writer's own enrolment, locked; NotFound for those who may not see the case.
+    Locked first: for the writer, the usual caller, the lock is then the only look-up; the access
+    check is only needed to tell others a NotFound from a PermissionDenied."""
+    if not getattr(actor, "is_authenticated", False) or not _is_id(enrolment_id):
         raise NotFound(CASE_NOT_FOUND)
-    if not access.own:
-        raise PermissionDenied(ONLY_THE_WRITER)
-    enrolment = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("edition")
-        .filter(pk=enrolment_id, status=EnrolmentStatus.ENROLLED)
-        .first()
-    )
-    if enrolment is None or not can_write_case(actor, enrolment):
+    enrolment = Enrolment.objects.select_for_update(of=("self",)).filter(pk=enrolment_id).first()
+    if enrolment is None:
+        raise NotFound(CASE_NOT_FOUND)
+    if enrolment.participant_id != actor.pk:
+        raise NotFound(CASE_NOT_FOUND) if case_access(actor, enrolment_id) is None else PermissionDenied(ONLY_THE_WRITER)
+    if not can_write_case(actor, enrolment):
         raise Conflict(CANCELLED)
     return enrolment
 
@@ -306,7 +331,9 @@ def write_entry(*, actor: Any, enrolment_id: int, session_id: int, done: Any, le
         session = Session.objects.filter(pk=session_id, edition_id=enrolment.edition_id).first() if _is_id(session_id) else None
         if session is None:
             raise NotFound(SESSION_NOT_FOUND)
-        case = OwnCase.objects.filter(enrolment=enrolment).first()
+        # The entry brings its case along; only without an entry is the case looked up on its own.
+        entry = CaseEntry.objects.select_related("case").filter(case__enrolment=enrolment, session=session).first()
+        case = entry.case if entry is not None else OwnCase.objects.filter(enrolment=enrolment).first()
         if case is None:
             raise Conflict(CASE_FIRST)
         fields = _check(
@@ -317,7 +344,6 @@ def write_entry(*, actor: Any, enrolment_id: int, session_id: int, done: Any, le
             }
         )
         now = timezone.now()
-        entry = CaseEntry.objects.filter(case=case, session=session).first()
         if entry is None:
             entry = CaseEntry.objects.create(case=case, session=session, created_at=now, updated_at=now, **fields)
             after = audit.snapshot(entry, ["case", "session", *ENTRY_FIELDS])
@@ -340,8 +366,11 @@ def respond(*, actor: Any, entry_id: int, text: Any) -> CaseResponse:
     """Respond to a progress entry: the edition's teachers, the programme office, the writer's group
     at that session, and the writer (while enrolled). Someone else's response e-mails the writer."""
     with transaction.atomic():
-        entry = CaseEntry.objects.select_related("session", "case").filter(pk=entry_id).first() if _is_id(entry_id) else None
-        access = case_access(actor, entry.case.enrolment_id) if entry is not None else None
+        # The entry with its case's enrolment in one query: the access check needs no second look-up.
+        entry = CaseEntry.objects.select_related(*_ENTRY_WITH_ENROLMENT).filter(pk=entry_id).first() if _is_id(entry_id) else None
+        access = (
+            _access_to(actor, entry.case.enrolment) if entry is not None and getattr(actor, "is_authenticated", False) else None
+        )
         if entry is None or access is None or not access.sees_session(entry.session.number):
             raise NotFound(ENTRY_NOT_FOUND)
         if not access.may_respond(entry.session.number):
