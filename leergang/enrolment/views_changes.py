@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import DecimalField, F, Func
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -32,8 +33,9 @@ from leergang.accounts import permissions
 from leergang.catalog.models import Edition, EditionStatus
 from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound
+from leergang.core.i18n import CONTENT_LANGUAGES
 from leergang.invoicing import balances, payments, refunds
-from leergang.invoicing.models import Invoice, InvoiceKind, InvoicePurpose, InvoiceStatus
+from leergang.invoicing.models import Invoice, InvoiceKind, InvoicePurpose, InvoiceStatus, Payment, Refund
 from leergang.invoicing.rules import cents
 
 from . import cancellation_rules, changes
@@ -50,8 +52,18 @@ def _require_office(request: HttpRequest) -> None:
         raise Http404("not found")
 
 
-def _place(enrolment_id: int) -> Enrolment:
-    enrolment = Enrolment.objects.select_related("participant", "edition__programme").filter(pk=enrolment_id).first()
+# What the place's page shows of the place, its holder, edition and programme (not their texts).
+_PLACE_PAGE_FIELDS = (
+    "created_at", "status", "organisation", "application", "cancelled_at",
+    "participant__email", "participant__first_name", "participant__last_name",
+    "edition__start_date", *(f"edition__programme__title_{language}" for language in CONTENT_LANGUAGES),
+)  # fmt: skip
+
+
+def _place(enrolment_id: int, fields: tuple[str, ...] = ()) -> Enrolment:
+    """The place with its holder, edition and programme (only `fields`, when given): one query."""
+    places = Enrolment.objects.select_related("participant", "edition__programme")
+    enrolment = (places.only(*fields) if fields else places).filter(pk=enrolment_id).first()
     if enrolment is None:
         raise Http404("There is no enrolment with this number.")
     return enrolment
@@ -76,10 +88,35 @@ def _label(document: Invoice) -> str:
     return _("Invoice")
 
 
+class _Summed(Func):
+    """What balances.with_balances annotates (the `amount`s of `model` linked to the document, or to
+    the invoice it corrects; 0.00 without any), written as SQL: the same values (a test holds them
+    equal) without building and compiling three nested querysets on every visit (about 3 ms)."""
+
+    output_field = DecimalField(max_digits=13, decimal_places=2)
+
+    def __init__(self, model: Any, link: str, outer: str = "pk") -> None:
+        table, column = model._meta.db_table, model._meta.get_field(link).column
+        self.template = f'(SELECT COALESCE(SUM(s."amount"), 0) FROM "{table}" s WHERE s."{column}" = %(expressions)s)'  # noqa: S608 - names from the models
+        super().__init__(F(outer))
+
+
+# The columns the documents table shows and balances.balance needs (not the snapshots and lines).
+_DOCUMENT_FIELDS = ("number", "year", "sequence", "kind", "purpose", "status", "issued_on", "total")
+
+
 def _documents(enrolment: Enrolment) -> list[Document]:
     """The place's invoices and credit notes in the order of the series, with what each still settles: one query."""
-    documents = balances.with_balances(
-        Invoice.objects.filter(enrolment=enrolment).select_related("corrects").order_by("year", "sequence")
+    documents = (
+        Invoice.objects.filter(enrolment=enrolment)
+        .only(*_DOCUMENT_FIELDS)
+        .annotate(
+            corrects_number=F("corrects__number"),
+            paid=_Summed(Payment, "invoice"),
+            refunded=_Summed(Refund, "credit_note"),
+            paid_on_corrected=_Summed(Payment, "invoice", outer="corrects"),
+        )
+        .order_by("year", "sequence")
     )
     return [Document(invoice=d, label=_label(d), balance=balances.balance(d)) for d in documents]
 
@@ -142,7 +179,7 @@ def _base_context(enrolment: Enrolment) -> dict[str, Any]:
 @require_http_methods(["GET", "HEAD"])
 def place_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     _require_office(request)
-    enrolment = _place(enrolment_id)
+    enrolment = _place(enrolment_id, _PLACE_PAGE_FIELDS)
     context = _base_context(enrolment)
     context["documents"] = _documents(enrolment)
     context["history"] = history = _history(enrolment)
