@@ -24,10 +24,14 @@ def test_the_address_is_matched_without_regard_to_case():
     assert (found, created) == (user, False)
 
 
-@pytest.mark.skipif(connection.vendor != "sqlite", reason="the plan is SQLite's")
 def test_the_lookup_uses_the_index_on_the_lower_case_address():
     sql, params = User.objects.with_email("Anna@Example.org").query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        if connection.vendor == "postgresql":
+            # A test database is tiny, where a sequential scan is cheapest: ask whether the index *can* serve.
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute(f"EXPLAIN {sql}", params)
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     assert "user_email_ci_unique" in plan, plan
