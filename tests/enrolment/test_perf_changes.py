@@ -16,18 +16,10 @@ from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.invoicing import payments, services
 from leergang.invoicing.models import Invoice
 from tests import factories
+from tests.invoicing.conftest import RECIPIENT
 
 pytestmark = pytest.mark.django_db
 
-RECIPIENT = {
-    "organisation": "Gemeente Utrecht",
-    "contact_name": "Crediteurenadministratie",
-    "address": "Stadsplateau 1",
-    "postal_code": "3521 AZ",
-    "city": "Utrecht",
-    "email": "facturen@utrecht.example.org",
-    "po_number": "",
-}
 STANDING_READ = 'FROM "invoicing_invoice" WHERE ("invoicing_invoice"."enrolment_id"'
 
 

@@ -21,19 +21,11 @@ from leergang.enrolment.models import Application, Offer
 from leergang.invoicing import payments, refunds, services
 from leergang.invoicing.models import Invoice
 from tests import factories
+from tests.invoicing.conftest import RECIPIENT
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-RECIPIENT = {
-    "organisation": "Gemeente Utrecht",
-    "contact_name": "Crediteurenadministratie",
-    "address": "Stadsplateau 1",
-    "postal_code": "3521 AZ",
-    "city": "Utrecht",
-    "email": "facturen@utrecht.example.org",
-    "po_number": "",
-}
 PAYMENT_SUM = 'SUM("invoicing_payment"."amount")'
 REFUND_SUM = 'SUM("invoicing_refund"."amount")'
 INVOICE_BY_ID = 'FROM "invoicing_invoice" WHERE "invoicing_invoice"."id" ='

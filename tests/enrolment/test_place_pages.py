@@ -23,19 +23,11 @@ from leergang.invoicing import payments, services
 from leergang.invoicing.models import Invoice, Payment
 from leergang.notifications.models import OutboxEmail
 from tests import factories
+from tests.invoicing.conftest import RECIPIENT
 
 pytestmark = pytest.mark.django_db
 
 TODAY = timezone.localdate()
-RECIPIENT = {
-    "organisation": "Gemeente Utrecht",
-    "contact_name": "Crediteurenadministratie",
-    "address": "Stadsplateau 1",
-    "postal_code": "3521 AZ",
-    "city": "Utrecht",
-    "email": "facturen@utrecht.example.org",
-    "po_number": "PO-2027-118",
-}
 
 
 def url(name: str, enrolment_id: int, language: str = "en") -> str:
