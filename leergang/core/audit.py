@@ -1,11 +1,14 @@
 """The audit log: every service that changes something records it here."""
 
+import contextlib
 import datetime
 import decimal
 import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
 from typing import Any
 
-from django.db import models
+from django.db import connection, models
 
 from .models import AuditEntry
 
@@ -30,6 +33,34 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return data
 
 
+_batch: ContextVar[list[AuditEntry] | None] = ContextVar("audit_batch", default=None)
+
+
+@contextlib.contextmanager
+def batched() -> Iterator[None]:
+    """Entries recorded inside the block are written together, one INSERT, when it ends without an
+    error; an error leaves them unwritten, as the rollback it causes would.
+
+    For a service that is one transaction from start to end and lets every error end it (the changes
+    of plan write up to nine entries; one INSERT each was a fifth of their time). Not for code that
+    catches an error from a savepoint and goes on: an entry recorded inside that savepoint would
+    still be written. Must be entered inside the transaction, so the entries commit with the action.
+    """
+    if _batch.get() is not None:  # inside another batch: that one writes
+        yield
+        return
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.batched() belongs inside the action's transaction.")
+    entries: list[AuditEntry] = []
+    token = _batch.set(entries)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    if entries:
+        AuditEntry.objects.bulk_create(entries)
+
+
 def record(
     *,
     actor: Any,
@@ -38,7 +69,8 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """Write an entry (inside `batched()`: keep it for the batch's INSERT; it is returned unsaved)."""
+    entry = AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
         object_type=obj._meta.label_lower,
@@ -46,3 +78,9 @@ def record(
         before=before,
         after=after,
     )
+    pending = _batch.get()
+    if pending is None:
+        entry.save(force_insert=True)
+    else:
+        pending.append(entry)
+    return entry

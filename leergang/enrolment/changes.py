@@ -19,10 +19,13 @@ enrolment, then invoice rows, then the invoice counter.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +41,9 @@ from . import cancellation_rules
 from .models import ChangeKind, Enrolment, EnrolmentChange, EnrolmentStatus
 from .selectors import seats_taken
 from .services import _require_office, offer_next_seat
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -93,14 +99,6 @@ def fee_on(invoice: Invoice | None, terms: cancellation_rules.Terms, on: datetim
     return cancellation_rules.fee(terms, invoiced=invoiced, on=on)
 
 
-def _edition_id_of(enrolment_id: int) -> int:
-    """Which edition to lock first (without the place's default ordering, which joins two tables)."""
-    edition_id = Enrolment.objects.filter(pk=enrolment_id).order_by("pk").values_list("edition_id", flat=True).first()
-    if edition_id is None:
-        raise NotFound(_("There is no enrolment with this number."))
-    return edition_id
-
-
 def _locked_enrolment(enrolment_id: int) -> tuple[Edition, Enrolment]:
     # The place's edition found and locked in one query (FOR UPDATE OF the edition's row only).
     edition = Edition.objects.select_for_update(of=("self",)).select_related("programme").filter(enrolments=enrolment_id).first()
@@ -108,6 +106,18 @@ def _locked_enrolment(enrolment_id: int) -> tuple[Edition, Enrolment]:
         raise NotFound(_("There is no enrolment with this number."))
     enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
     return edition, enrolment
+
+
+def _one_action(service: Callable[P, R]) -> Callable[P, R]:
+    """The change as one transaction, its audit entries written together at the end (audit.batched):
+    nothing inside goes on after an error, so an entry is written exactly when the change is."""
+
+    @functools.wraps(service)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        with transaction.atomic(), audit.batched():
+            return service(*args, **kwargs)
+
+    return run
 
 
 def _close(enrolment: Enrolment) -> None:
@@ -132,7 +142,7 @@ def origin_application_id(enrolment: Enrolment) -> int | None:
     return enrolment.application_id
 
 
-@transaction.atomic
+@_one_action
 def cancel_enrolment(
     *, actor: Any, enrolment_id: int, reason: str = "", waive_fee: bool = False, on: datetime.date | None = None
 ) -> Cancellation:
@@ -268,7 +278,7 @@ def _require_not_finished(edition: Edition) -> None:
         raise Conflict(_("This edition has been completed; its places no longer change."))
 
 
-@transaction.atomic
+@_one_action
 def substitute(
     *,
     actor: Any,
@@ -334,27 +344,30 @@ def substitute(
     return Change(old=old, new=new, credit_note=credit_note, invoice=invoice)
 
 
-@transaction.atomic
+@_one_action
 def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str = "") -> Change:
     """Move a place to a later edition of the same programme: a seat is taken there (409 when full)
     and freed here (offered to the waiting list); the invoice is credited and reissued for the new
     edition (its fee, its dates; a discount the place had still applies), money paid carried over."""
     _require_office(actor)
-    current_edition_id = _edition_id_of(enrolment_id)
     to_edition_id = int(to_edition_id)  # the key of `locked` below
-    # Both editions locked in id order, so two transfers in opposite directions cannot deadlock; an
-    # unknown target is simply missing from the result (the transaction then ends, and the lock with it).
+    # The place's edition and the target locked in one query, in id order, so two transfers in
+    # opposite directions cannot deadlock; an unknown place or target is simply missing from the
+    # result (the transaction then ends, and the lock with it).
+    place_edition = Enrolment.objects.filter(pk=enrolment_id).values("edition_id")
     locked = {
         e.pk: e
         for e in Edition.objects.select_for_update(of=("self",))
         .select_related("programme")
-        .filter(pk__in={current_edition_id, to_edition_id})
+        .filter(Q(pk__in=place_edition) | Q(pk=to_edition_id))
         .order_by("pk")
     }
+    old = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").filter(pk=enrolment_id).first()
+    if old is None:
+        raise NotFound(_("There is no enrolment with this number."))
     if to_edition_id not in locked:
         raise Invalid(_("There is no edition with this number."), [{"field": "edition", "message": str(_("Choose an edition."))}])
-    source, target = locked[current_edition_id], locked[to_edition_id]
-    old = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
+    source, target = locked[old.edition_id], locked[to_edition_id]
     _require_enrolled(old)
     if target.programme_id != source.programme_id or target.start_date <= source.start_date or target.pk == source.pk:
         raise Invalid(

@@ -135,3 +135,7 @@ class TransferForm(DomainErrorsMixin, forms.Form):
     def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["edition"].choices = [(str(value), label) for value, label in choices]
+
+    def show_choices(self, choices: list[tuple[int, str]]) -> None:
+        """The choices as the page shows them again after a form was sent (checked against the same ids)."""
+        self.fields["edition"].choices = [(str(value), label) for value, label in choices]

@@ -412,15 +412,14 @@ def enrol_directly(
 
 def offer_next_seat(*, edition: Edition, days: int = OFFER_DAYS) -> Offer | None:
     """Offer a free seat to the applicant waitlisted earliest (call under the edition's lock)."""
-    if seats_taken(edition.pk) >= edition.capacity:
-        return None
+    # The waiting list first: mostly it is empty, and then the seats need no counting.
     application = (
         Application.objects.select_for_update(of=("self",))
         .filter(edition=edition, status=ApplicationStatus.WAITLISTED)
         .order_by("waitlisted_at", "id")
         .first()
     )
-    if application is None:
+    if application is None or seats_taken(edition.pk) >= edition.capacity:
         return None
     offer = Offer.objects.create(
         application=application, edition=edition, expires_at=timezone.now() + datetime.timedelta(days=days)

@@ -203,13 +203,30 @@ def _standing_invoice_number(enrolment: Enrolment) -> Invoice | None:
     )
 
 
+# What a form sent to an action page needs of the place before the service takes over (which reads
+# and locks it again): whether it is still taken, its organisation, and where its edition stands.
+# The whole place is read only when the page is shown (again).
+_POSTED_FIELDS = ("status", "organisation", "edition__programme_id", "edition__start_date")
+
+
 def _enrolled_place(request: HttpRequest, enrolment_id: int) -> Enrolment | None:
-    """The place for an action page, or None (with a message) when it is no longer taken."""
-    enrolment = _place(enrolment_id)
+    """The place for an action page, or None (with a message) when it is no longer taken; for a
+    form sent, only _POSTED_FIELDS (see _shown)."""
+    if request.method == "POST":
+        enrolment = Enrolment.objects.select_related("edition").only(*_POSTED_FIELDS).filter(pk=enrolment_id).first()
+        if enrolment is None:
+            raise Http404("There is no enrolment with this number.")
+    else:
+        enrolment = _place(enrolment_id)
     if enrolment.status != EnrolmentStatus.ENROLLED:
         messages.error(request, _("This place has been cancelled; it can no longer change."))
         return None
     return enrolment
+
+
+def _shown(request: HttpRequest, enrolment: Enrolment) -> Enrolment:
+    """The place as an action page shows it: read in full when a form sent did not succeed."""
+    return _place(enrolment.pk) if request.method == "POST" else enrolment
 
 
 # -- cancelling ----------------------------------------------------------------------------------
@@ -296,6 +313,7 @@ def cancel_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             else:
                 messages.success(request, _cancelled_message(result, result.fee, waived))
                 return _to_place(enrolment.pk)
+    enrolment = _shown(request, enrolment)
     context = {**_base_context(enrolment), **cancel_facts(enrolment), "form": form}
     return render(request, "enrolment/place_cancel.html", context, status=status)
 
@@ -351,6 +369,7 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 first = _("%(name)s has taken over the place and has been invited by e-mail.") % {"name": _name(change.new)}
                 messages.success(request, _moved_message(change, first))
                 return _to_place(change.new.pk)
+    enrolment = _shown(request, enrolment)
     context = {**_base_context(enrolment), "form": form, "standing_invoice": _standing_invoice_number(enrolment)}
     return render(request, "enrolment/place_substitute.html", context, status=status)
 
@@ -358,15 +377,16 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 # -- a transfer to a later edition ---------------------------------------------------------------
 
 
-def _later_editions(enrolment: Enrolment) -> list[Edition]:
-    """The programme's editions after this one that are not completed, with their seats taken: one query."""
+def _later_editions(enrolment: Enrolment, *, ids_only: bool = False) -> list[Any]:
+    """The programme's editions after this one that are not completed, with their seats taken (or
+    only their ids): one query."""
     edition = enrolment.edition
-    return list(
-        Edition.objects.filter(programme_id=edition.programme_id, start_date__gt=edition.start_date)
-        .exclude(status=EditionStatus.COMPLETED)
-        .annotate(seats_taken=SEATS_TAKEN)
-        .order_by("start_date", "id")
+    later = Edition.objects.filter(programme_id=edition.programme_id, start_date__gt=edition.start_date).exclude(
+        status=EditionStatus.COMPLETED
     )
+    if ids_only:
+        return list(later.values_list("pk", flat=True))
+    return list(later.annotate(seats_taken=SEATS_TAKEN).order_by("start_date", "id"))
 
 
 def _edition_choice(edition: Edition) -> str:
@@ -392,8 +412,13 @@ def transfer_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     enrolment = _enrolled_place(request, enrolment_id)
     if enrolment is None:
         return _to_place(enrolment_id)
-    later = _later_editions(enrolment)
-    choices = [(edition.pk, _edition_choice(edition)) for edition in later]
+    if request.method == "POST":
+        # Checking the choice needs only which editions there are; their labels (seats free) only
+        # when the page is shown again.
+        later, choices = None, [(pk, "") for pk in _later_editions(enrolment, ids_only=True)]
+    else:
+        later = _later_editions(enrolment)
+        choices = [(edition.pk, _edition_choice(edition)) for edition in later]
     form = forms.TransferForm(request.POST if request.method == "POST" else None, choices=choices)
     status = 200
     if request.method == "POST":
@@ -418,6 +443,9 @@ def transfer_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 }
                 messages.success(request, _moved_message(change, first))
                 return _to_place(change.new.pk)
+        enrolment = _shown(request, enrolment)
+        later = _later_editions(enrolment)
+        form.show_choices([(edition.pk, _edition_choice(edition)) for edition in later])
     context = {
         **_base_context(enrolment),
         "form": form,

@@ -10,7 +10,9 @@ of a year creates the row; two transactions doing that at once are resolved by i
 loser waits for the winner, gets an IntegrityError inside a savepoint, then locks the winner's row).
 
 Both services may run inside another service's `transaction.atomic()` block (admission, cancellation):
-they open a savepoint of their own and never commit.
+they open a savepoint of their own and never commit. A change of plan (`locked`, `new_place`) joins
+its caller's transaction without one: an error there ends the whole change, and the savepoints were
+a tenth of its queries.
 
 Amounts kept: a document these services issue carries what was paid on it (`paid`, 0.00) and a credit
 note also what was paid on the invoice it corrects and refunded on it (`paid_on_corrected`,
@@ -20,10 +22,12 @@ carry_over keeps them up to date.
 """
 
 import datetime
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +41,9 @@ from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from . import discount_rules, discounts, rules
 from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus
 from .payments import paid_of
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # What a credit note or a cancellation fee invoice takes over from the invoice it follows: the same
 # place, debtor, language and texts (the issuer's details are always the current ones).
@@ -65,15 +72,47 @@ CREDITABLE = (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID, InvoiceStatus.PAID)
 SNAPSHOT_FIELDS = [field.name for field in Invoice._meta.concrete_fields if field.name not in {"id", "created_at", "updated_at"}]
 
 
+_COUNTER = InvoiceCounter._meta.db_table
+# One statement takes the number: the UPDATE locks the row until the transaction ends (a second issuer
+# waits, then adds one to the number the first committed) and RETURNING reads what it set.
+_NEXT_NUMBER = f'UPDATE "{_COUNTER}" SET "last_number" = "last_number" + 1 WHERE "year" = %s RETURNING "last_number"'  # noqa: S608 - names from the model
+
+
+def _update_returning() -> bool:
+    """Whether the database has UPDATE ... RETURNING: PostgreSQL, SQLite 3.35 and later."""
+    return connection.features.can_return_columns_from_insert
+
+
 def _take_number(year: int) -> tuple[int, str]:
     """The next sequence of `year`'s series, with the counter row locked until the transaction ends."""
-    # get_or_create on a FOR UPDATE queryset: the get locks an existing row; a new row is ours until
-    # commit; when another transaction created it first, the IntegrityError is caught in a savepoint
-    # and the get (again FOR UPDATE) waits for that transaction and locks its row.
+    if _update_returning():
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_NUMBER, [year])
+            row = cursor.fetchone()
+        if row is not None:
+            return row[0], rules.invoice_number(year, row[0])
+    # The year's first number (or an SQLite without RETURNING). get_or_create on a FOR UPDATE
+    # queryset: the get locks an existing row; a new row is ours until commit; when another
+    # transaction created it first, the IntegrityError is caught in a savepoint and the get (again
+    # FOR UPDATE) waits for that transaction and locks its row.
     counter, _created = InvoiceCounter.objects.select_for_update().get_or_create(year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number, rules.invoice_number(year, counter.last_number)
+
+
+def _in_transaction(*, joined_by: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """transaction.atomic; without a savepoint of its own when the caller passes `joined_by` true."""
+
+    def decorate(service: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(service)
+        def run(*args: P.args, **kwargs: P.kwargs) -> R:
+            with transaction.atomic(savepoint=not kwargs.get(joined_by, False)):
+                return service(*args, **kwargs)
+
+        return run
+
+    return decorate
 
 
 def _issuer() -> dict[str, str]:
@@ -108,8 +147,16 @@ def _refuse_credited_twice(original: Invoice) -> None:
         )
 
 
-def _insert(invoice: Invoice, *, enrolment_id: int | None = None, corrects: Invoice | None = None) -> None:
-    """Insert in a savepoint, so a lost race on a constraint is a Conflict and leaves the caller's transaction usable."""
+def _insert(
+    invoice: Invoice, *, enrolment_id: int | None = None, corrects: Invoice | None = None, contended: bool = True
+) -> None:
+    """Insert in a savepoint, so a lost race on a constraint is a Conflict and leaves the caller's transaction usable.
+
+    `contended=False`: the caller's locks (or a place created in its own transaction) leave no race to
+    lose, so no savepoint is needed; a constraint error would then be a bug, and ends the transaction."""
+    if not contended:
+        invoice.save(force_insert=True)
+        return
     try:
         with transaction.atomic():
             invoice.save(force_insert=True)
@@ -129,7 +176,7 @@ def _record(actor: Any, action: str, invoice: Invoice) -> None:
     audit.record(actor=actor, action=action, obj=invoice, after=audit.snapshot(invoice, SNAPSHOT_FIELDS))
 
 
-@transaction.atomic
+@_in_transaction(joined_by="new_place")
 def issue_invoice(
     *,
     actor: Any,
@@ -222,7 +269,7 @@ def issue_invoice(
         vat_exemption_note=exemption_note,
     )
     invoice.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
-    _insert(invoice, enrolment_id=enrolment.pk)
+    _insert(invoice, enrolment_id=enrolment.pk, contended=not new_place)
     _record(actor, "invoice.issued", invoice)
     invoice.paid = rules.cents(0)  # nothing paid yet (see "Amounts kept" above)
     return invoice
@@ -251,7 +298,7 @@ def _enrolment_to_invoice(enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-@transaction.atomic
+@_in_transaction(joined_by="locked")
 def issue_credit_note(
     *, actor: Any, invoice: Invoice, reason: str = "", issued_on: datetime.date | None = None, locked: bool = False
 ) -> Invoice:
@@ -306,7 +353,7 @@ def issue_credit_note(
         vat_amount=rules.cents(0) - original.vat_amount,
     )
     credit_note.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
-    _insert(credit_note, corrects=original)
+    _insert(credit_note, corrects=original, contended=not locked)
 
     before = {"status": original.status}
     original.status = InvoiceStatus.CREDITED
@@ -323,7 +370,7 @@ def issue_credit_note(
     return credit_note
 
 
-@transaction.atomic
+@_in_transaction(joined_by="locked")
 def issue_fee_invoice(
     *,
     actor: Any,
@@ -379,7 +426,7 @@ def issue_fee_invoice(
         vat_amount=rules.cents(0),
     )
     invoice.full_clean(exclude=["enrolment", "corrects"], validate_unique=False, validate_constraints=False)
-    _insert(invoice, enrolment_id=original.enrolment_id)
+    _insert(invoice, enrolment_id=original.enrolment_id, contended=not locked)
     _record(actor, "invoice.issued", invoice)
     invoice.paid = rules.cents(0)  # nothing paid yet (see "Amounts kept" above)
     return invoice

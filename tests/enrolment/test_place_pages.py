@@ -444,3 +444,24 @@ def test_a_transfer_needs_a_choice_and_the_tick(office, make_place, later_editio
         response = office.post(url("transfer", enrolment.pk), data)
         assert response.status_code == 422 and message in text_of(response), message
     assert stored() == before
+
+
+@pytest.mark.parametrize(
+    ("action", "data"),
+    [
+        ("cancel", {"reason": "Ziek"}),
+        ("substitute", {"first_name": "", "last_name": "Bos", "email": "karin@example.org", "confirm": "on"}),
+        ("transfer", {"confirm": "on"}),
+    ],
+)
+def test_a_refused_form_shows_the_place_in_full_again(office, make_place, later_edition, action, data):
+    # A form sent reads only what the service needs first; the page shown again reads the rest.
+    enrolment, invoice = make_place()
+    shown = text_of(office.get(url(action, enrolment.pk)))
+    refused = office.post(url(action, enrolment.pk), data)
+    assert refused.status_code == 422
+    text = text_of(refused)
+    for part in (enrolment.participant.get_full_name(), enrolment.edition.programme.title, invoice.number):
+        assert part in shown and part in text, part
+    if action == "transfer":
+        assert "Wednesday 1 September 2027 – 2 of 2 seats free" in text

@@ -176,3 +176,24 @@ def test_issuing_and_crediting_are_audited_with_actor_and_snapshot(issue, credit
     noted = AuditEntry.objects.get(action="credit_note.issued")
     assert noted.after["corrects"] == invoice.pk
     assert noted.after["total"] == "-2995.00"
+
+
+def test_a_number_after_the_first_is_taken_with_one_update_of_the_counter(issue, make_enrolment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    issue(make_enrolment())  # the year's first number creates the counter row
+    with CaptureQueriesContext(connection) as queries:
+        assert issue(make_enrolment()).number == "2027-0002"
+    counter = [q["sql"] for q in queries.captured_queries if '"invoicing_invoicecounter"' in q["sql"]]
+    assert len(counter) == 1 and counter[0].startswith('UPDATE "invoicing_invoicecounter"') and "RETURNING" in counter[0]
+
+
+def test_without_update_returning_numbers_are_taken_under_a_row_lock_all_the_same(issue, make_enrolment, monkeypatch):
+    """An SQLite older than 3.35 has no UPDATE ... RETURNING: the counter is read locked and saved."""
+    from leergang.invoicing import services
+
+    monkeypatch.setattr(services, "_update_returning", lambda: False)
+    first, second = issue(make_enrolment()), issue(make_enrolment())
+    assert [first.number, second.number] == ["2027-0001", "2027-0002"]
+    assert InvoiceCounter.objects.get(year=2027).last_number == 2
