@@ -5,6 +5,7 @@ type="time" inputs), whatever the page's language."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -14,11 +15,11 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.catalog.models import DeliveryMode, Session, SessionKind
 
-from .cells import RowWidgetRenderer
+from . import cells
 from .services import SessionInput
 
 # One renderer for all rows (an instance: a class would build a template engine per form).
-ROW_RENDERER = RowWidgetRenderer()
+ROW_RENDERER = cells.RowWidgetRenderer()
 PREFIX = "sessions"
 MAX_SESSIONS = 60
 ROW_FIELDS = ("number", "kind", "date", "start_time", "end_time", "delivery_mode", "theme_nl", "theme_en")
@@ -42,7 +43,11 @@ class TimeInput(forms.TimeInput):
 
 def violations_id(form: forms.Form) -> str:
     """The id of the element that lists a row's rule violations (filled in by the live check)."""
-    return f"{form.prefix}-violations"
+    return prefixed_violations_id(form.prefix)
+
+
+def prefixed_violations_id(prefix: str) -> str:
+    return f"{prefix}-violations"
 
 
 class RowDateBoundField(BoundField):
@@ -110,10 +115,11 @@ class SessionRowForm(forms.Form):
 
 
 class BaseSessionFormSet(forms.BaseFormSet):
-    @property
     def management_html(self) -> SafeString:
         """The management form's hidden inputs: what its form template writes when the form has no
-        errors (only tampered data has), without that template's cost."""
+        errors (only tampered data has), without that template's cost. A method, handed to the
+        templates as it is: `{{ formset.management_html }}` would first try `formset["management_html"]`,
+        which builds every row's form before it fails."""
         form = self.management_form
         if form.errors:
             return form.render()
@@ -130,6 +136,22 @@ class BaseSessionFormSet(forms.BaseFormSet):
             {name: data.get(f"{self.add_prefix(index)}-{name}") for name in ROW_FIELDS}
             for index in range(self.total_form_count())
         ]
+
+
+def initial_rows(formset: BaseSessionFormSet) -> list[Mapping[str, Any]]:
+    """The initial values of an unbound formset's rows, one per form it would build."""
+    initial = formset.initial or []
+    return [initial[index] if index < len(initial) else {} for index in range(formset.total_form_count())]
+
+
+def unbound_cells() -> cells.UnboundCells:
+    """The writer of unbound rows' cells (see cells.UnboundCells), for one table."""
+    return cells.UnboundCells(
+        SessionRowForm.base_fields,
+        ROW_FIELDS,
+        described={name for name, field in SessionRowForm.base_fields.items() if field.bound_field_class is RowDateBoundField},
+        renderer=ROW_RENDERER,
+    )
 
 
 SessionFormSet = forms.formset_factory(
@@ -162,6 +184,7 @@ def has_rows(data: Any) -> bool:
 
 
 class PlanForm(forms.Form):
+    default_renderer = ROW_RENDERER  # its date input, written out as the rows' are
     first_date = forms.DateField(
         label=_("First date"),
         input_formats=[ISO_DATE],
@@ -174,4 +197,5 @@ class PlanForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
+    default_renderer = ROW_RENDERER
     accept_violations = forms.BooleanField(label=_("I accept these violations"), required=False)

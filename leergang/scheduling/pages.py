@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cached_property, partial
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -44,17 +44,24 @@ ROW_ERROR_FIELD = re.compile(r"sessions\.(\d+)\.(\w+)")
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _edition(request: HttpRequest, edition_id: int, *, with_sessions: bool = True, with_related: bool = True) -> Edition:
-    """The edition (with programme and room unless not needed; with its sessions when asked): one
-    or two queries. 404 alike for a missing edition and for anyone but the programme office."""
+def _edition(request: HttpRequest, edition_id: int, *, with_related: bool = True) -> Edition:
+    """The edition (with programme and room unless not needed): one query. 404 alike for a missing
+    edition and for anyone but the programme office."""
     # The joins cost more to compile than the live check (which reads only the rules) can spare.
     editions = Edition.objects.select_related("programme", "room") if with_related else Edition.objects.all()
-    if with_sessions:
-        editions = editions.prefetch_related(Prefetch("sessions", queryset=Session.objects.order_by("number")))
-    edition = editions.filter(pk=edition_id).first()
-    if edition is None or not permissions.can_plan_schedule(request.user, edition):
+    try:
+        edition = editions.get(pk=edition_id)
+    except Edition.DoesNotExist:
+        raise Http404("not found") from None
+    if not permissions.can_plan_schedule(request.user, edition):
         raise Http404("not found")
     return edition
+
+
+def _sessions(edition: Edition) -> list[Session]:
+    """The edition's sessions by number: one query, read only by the responses that show them (a
+    prefetch with the edition cost half as much again as the query itself)."""
+    return list(Session.objects.filter(edition_id=edition.pk).order_by("number"))
 
 
 def _as_date(value: Any) -> datetime.date | None:
@@ -66,49 +73,68 @@ def _as_date(value: Any) -> datetime.date | None:
         return None
 
 
-def _row_date(form: forms.SessionRowForm) -> datetime.date | None:
-    return form.posted_date() if form.is_bound else _as_date(form.initial.get("date"))
-
-
-def _row_label(form: forms.SessionRowForm) -> str:
-    number = form["number"].value()
+def _row_label(number: Any) -> str:
     return _("session %(number)s") % {"number": number} if number not in (None, "") else _("new session")
+
+
+def _form_cells(form: forms.SessionRowForm, row_label: str) -> dict[str, SafeString]:
+    return {name: cells.cell(form[name], row_label) for name in forms.ROW_FIELDS}
 
 
 @dataclass
 class Row:
-    """A row of the schedule table: its form, a label naming it, and the rule violations of its date."""
+    """A row of the schedule table: a label naming it, its valid date (if any) and that date's rule
+    violations, and what writes its cells (its form, or its initial values for a row shown as it
+    was handed to the page)."""
 
-    form: forms.SessionRowForm
     label: str
+    date: datetime.date | None
     violations_id: str
-    violations: list[dict[str, Any]]
+    write_cells: Callable[[str], dict[str, SafeString]] = field(repr=False)
+    violations: list[dict[str, Any]] = field(default_factory=list)
 
     @cached_property
     def cells(self) -> dict[str, SafeString]:
         """Each field's cell (label, widget, errors), rendered once in Python: only the table needs them."""
-        return {name: cells.cell(self.form[name], self.label) for name in forms.ROW_FIELDS}
+        return self.write_cells(self.label)
+
+
+def _rows(formset: forms.BaseSessionFormSet) -> list[Row]:
+    """The formset's rows. Unbound rows (as stored, as the planner filled them in, with a row added
+    or removed) are read from their initial values without building their forms: only posted rows
+    can have errors, and building the forms was most of the table's cost."""
+    if formset.is_bound:
+        return [
+            Row(_row_label(form["number"].value()), form.posted_date(), forms.violations_id(form), partial(_form_cells, form))
+            for form in formset.forms
+        ]
+    rows, writer = [], forms.unbound_cells()
+    for index, initial in enumerate(forms.initial_rows(formset)):
+        prefix = formset.add_prefix(index)
+        rows.append(
+            Row(
+                _row_label(initial.get("number")),
+                _as_date(initial.get("date")),
+                forms.prefixed_violations_id(prefix),
+                partial(writer.cells, prefix, initial),
+            )
+        )
+    return rows
 
 
 def _check(edition: Edition, formset: forms.BaseSessionFormSet) -> dict[str, Any]:
     """The rows with the rule violations of their dates, a summary, and the validator's refusal (a date
     outside the period whose holidays are known) as a message."""
-    dates = [_row_date(form) for form in formset.forms]
+    rows = _rows(formset)
+    dates = [row.date for row in rows]
     error = ""
     try:
         found = services.check_dates([d for d in dates if d], services.schedule_rules(edition), allow_unknown=False)
     except Invalid as exc:
         found, error = [], str(exc.detail)
     violations = [{"date": v.date, "rule": v.rule, "message": v.message, "label": RULE_LABELS.get(v.rule, v.rule)} for v in found]
-    rows = [
-        Row(
-            form=form,
-            label=_row_label(form),
-            violations_id=forms.violations_id(form),
-            violations=[v for v in violations if day and v["date"] == day],
-        )
-        for form, day in zip(formset.forms, dates, strict=True)
-    ]
+    for row in rows:
+        row.violations = [v for v in violations if row.date and v["date"] == row.date]
     return {
         "rows": rows,
         "violations": violations,
@@ -162,20 +188,25 @@ def _row_urls(edition: Edition) -> dict[str, str]:
 
 
 def _rows_context(edition: Edition, formset: forms.BaseSessionFormSet) -> dict[str, Any]:
-    """The rows checked against the rules, the htmx addresses, and the table's body rows (made only
-    if the template shows the table: the template calls it)."""
+    """The rows checked against the rules, the htmx addresses, and the table's body rows and the
+    formset's management inputs (written only if the template shows them: it calls them)."""
     urls, checked = _row_urls(edition), _check(edition, formset)
-    return {**urls, **checked, "rows_html": partial(cells.table_rows, checked["rows"], **urls)}
+    return {
+        **urls,
+        **checked,
+        "rows_html": partial(cells.table_rows, checked["rows"], **urls),
+        "management_html": formset.management_html,
+    }
 
 
-def _first_date(edition: Edition) -> datetime.date:
-    sessions = list(edition.sessions.all())
+def _first_date(edition: Edition, sessions: list[Session]) -> datetime.date:
     return sessions[0].date if sessions else edition.start_date
 
 
 def _page(
     request: HttpRequest,
     edition: Edition,
+    sessions: list[Session],
     *,
     formset: forms.BaseSessionFormSet,
     plan_form: forms.PlanForm | None = None,
@@ -186,10 +217,10 @@ def _page(
 ) -> HttpResponse:
     today = timezone.localdate()
     room = services.room_check(edition)
-    coming_in_room = [s for s in edition.sessions.all() if s.date >= today and s.delivery_mode in services.MEETS_IN_ROOM]
+    coming_in_room = [s for s in sessions if s.date >= today and s.delivery_mode in services.MEETS_IN_ROOM]
     context = {
         "edition": edition,
-        "plan_form": plan_form or forms.PlanForm(initial={"first_date": _first_date(edition)}),
+        "plan_form": plan_form or forms.PlanForm(initial={"first_date": _first_date(edition, sessions)}),
         "formset": formset,
         "accept_form": accept_form or forms.AcceptForm(),
         "errors": errors or [],
@@ -244,15 +275,15 @@ def schedule_page(request: HttpRequest, edition_id: int) -> HttpResponse:
     """GET: the sessions as stored. POST: save them (services.replace_sessions), then redirect."""
     edition = _edition(request, edition_id)
     if request.method != "POST":
-        rows = forms.unbound_rows(forms.session_rows(list(edition.sessions.all())))
-        return _page(request, edition, formset=rows)
+        sessions = _sessions(edition)
+        return _page(request, edition, sessions, formset=forms.unbound_rows(forms.session_rows(sessions)))
 
     formset = forms.bound_rows(request.POST)
     accept_form = forms.AcceptForm(request.POST)
     accept_form.is_valid()
     if not formset.is_valid():
         errors = [_("Some sessions are not complete; see the marked fields.")] + [str(e) for e in formset.non_form_errors()]
-        return _page(request, edition, formset=formset, accept_form=accept_form, errors=errors, status=422)
+        return _page(request, edition, _sessions(edition), formset=formset, accept_form=accept_form, errors=errors, status=422)
     try:
         result = services.replace_sessions(
             actor=request.user,
@@ -265,10 +296,14 @@ def schedule_page(request: HttpRequest, edition_id: int) -> HttpResponse:
     except services.ScheduleViolations as exc:
         # The violations themselves are listed in the status summary and at their rows.
         errors = [str(exc.detail)]
-        return _page(request, edition, formset=formset, accept_form=accept_form, errors=errors, status=exc.status)
+        return _page(
+            request, edition, _sessions(edition), formset=formset, accept_form=accept_form, errors=errors, status=exc.status
+        )
     except DomainError as exc:
         errors = _form_errors(exc, formset)
-        return _page(request, edition, formset=formset, accept_form=accept_form, errors=errors, status=exc.status)
+        return _page(
+            request, edition, _sessions(edition), formset=formset, accept_form=accept_form, errors=errors, status=exc.status
+        )
     if result.violations:
         messages.success(request, _("The schedule has been saved; the accepted violations are recorded in the audit log."))
     else:
@@ -279,7 +314,7 @@ def schedule_page(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_POST
 def check_schedule(request: HttpRequest, edition_id: int) -> HttpResponse:
     """htmx: the rule violations of the dates in the form, before anything is saved."""
-    edition = _edition(request, edition_id, with_sessions=False, with_related=False)
+    edition = _edition(request, edition_id, with_related=False)
     formset = forms.bound_rows(request.POST)
     formset.is_valid()
     return _fragment(request, edition, formset, template="scheduling/_check_response.html")
@@ -292,9 +327,11 @@ def plan_schedule(request: HttpRequest, edition_id: int) -> HttpResponse:
     if request.method != "POST":
         return redirect("schedule:page", edition_id=edition_id)
     posted_rows = forms.has_rows(request.POST)
-    edition = _edition(request, edition_id, with_sessions=not posted_rows or not request.htmx)
+    edition = _edition(request, edition_id)
+    # The stored sessions are planned when no rows are posted, and the whole page shows them.
+    sessions = _sessions(edition) if not posted_rows or not request.htmx else []
     plan_form = forms.PlanForm(request.POST)
-    rows = forms.bound_rows(request.POST).raw_rows() if posted_rows else forms.session_rows(list(edition.sessions.all()))
+    rows = forms.bound_rows(request.POST).raw_rows() if posted_rows else forms.session_rows(sessions)
     notice = ""
     if plan_form.is_valid():
         first_date = plan_form.cleaned_data["first_date"]
@@ -318,7 +355,9 @@ def plan_schedule(request: HttpRequest, edition_id: int) -> HttpResponse:
             ) % {"date": formatting.long_date(first_date, with_weekday=True)}
     formset = forms.unbound_rows(rows)
     if not request.htmx:
-        return _page(request, edition, formset=formset, plan_form=plan_form, notice=notice, status=200 if notice else 422)
+        return _page(
+            request, edition, sessions, formset=formset, plan_form=plan_form, notice=notice, status=200 if notice else 422
+        )
     if plan_form.errors:
         # Keep the rows as they are; show the message at the field and in the status line.
         response = _fragment(
@@ -336,7 +375,7 @@ def plan_schedule(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_POST
 def edit_rows(request: HttpRequest, edition_id: int) -> HttpResponse:
     """htmx: add an empty session row, or remove one (the session goes when the schedule is saved)."""
-    edition = _edition(request, edition_id, with_sessions=False)
+    edition = _edition(request, edition_id)
     rows = forms.bound_rows(request.POST).raw_rows()
     remove = _number(request.POST.get("remove"))
     if remove is not None and 0 <= remove < len(rows):
