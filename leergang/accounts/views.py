@@ -135,7 +135,7 @@ def _participant_parts(request) -> dict:
 def dashboard(request):
     """The landing page after login: what this person can do next."""
     user = request.user
-    programmes = office_overview.programmes(user) if permissions.is_coordinator(user) else []
+    programmes = office_overview.programme_list(user) if permissions.is_coordinator(user) else ""
     participant = _participant_parts(request)
     context = {
         "is_coordinator": permissions.is_coordinator(user),
