@@ -22,7 +22,7 @@ from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
 from . import keys
-from .models import Award, AwardKind
+from .models import Award, AwardKind, SigningKey
 
 VC_CONTEXT = "https://www.w3.org/ns/credentials/v2"
 OB_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
@@ -86,6 +86,29 @@ def new_status_index() -> int:
     if not free:
         raise RuntimeError("The revocation status list is full.")
     return secrets.choice(free)
+
+
+def new_status_indexes(count: int) -> list[int]:
+    """`count` distinct random free positions in the status list, checked in one query whatever
+    their number (issuing a whole edition): sixteen candidates for each, as `new_status_index`."""
+    if count <= 0:
+        return []
+    # At most a thousand parameters in the one query; the rare shortfall is settled below.
+    candidates = [secrets.randbelow(STATUS_LIST_SIZE) for _ in range(min(16 * count, 1000))]
+    taken = set(Award.objects.filter(status_index__in=candidates).values_list("status_index", flat=True))
+    chosen: list[int] = []
+    for index in candidates:
+        if index not in taken:
+            chosen.append(index)
+            taken.add(index)  # two picks of one batch must not meet
+            if len(chosen) == count:
+                return chosen
+    # Only reached when the list is nearly full: choose among what is left.
+    taken = set(Award.objects.filter(status_index__lt=STATUS_LIST_SIZE).values_list("status_index", flat=True))
+    free = [i for i in range(STATUS_LIST_SIZE) if i not in taken and i not in chosen]
+    if len(free) < count - len(chosen):
+        raise RuntimeError("The revocation status list is full.")
+    return chosen + secrets.SystemRandom().sample(free, count - len(chosen))
 
 
 def utc_timestamp(moment: datetime) -> str:
@@ -234,7 +257,10 @@ def jwt_claims(credential: dict) -> dict:
 
 def encode(credential: dict, typ: str = JWT_TYPE) -> str:
     """A credential as a compact JWS signed with the active key."""
-    key = keys.active_key()
+    return _encode(credential, keys.active_key(), typ)
+
+
+def _encode(credential: dict, key: SigningKey, typ: str) -> str:
     return jwt.encode(
         jwt_claims(credential),
         keys.private_key(key),
@@ -243,9 +269,12 @@ def encode(credential: dict, typ: str = JWT_TYPE) -> str:
     )
 
 
-def sign(award: Award) -> str:
-    """The award's OpenBadgeCredential as a compact JWS (VC-JWT), signed with the active key."""
-    return encode(build(award))
+def sign(award: Award, *, key: SigningKey | None = None) -> str:
+    """The award's OpenBadgeCredential as a compact JWS (VC-JWT), signed with the active key (`key`:
+    as `keys.active_key` returned it, read once for many awards)."""
+    if key is None:
+        return encode(build(award))
+    return _encode(build(award), key, JWT_TYPE)
 
 
 def verify(token: str) -> dict:

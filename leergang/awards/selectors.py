@@ -12,14 +12,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from leergang.attendance.models import Attendance
 from leergang.catalog.models import Edition, EditionStatus, Session, SessionKind
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.learning import selectors as learning_selectors
-from leergang.learning.models import PaperSubmission, PresentationSlot
+from leergang.learning.models import PaperSubmission
 
 from . import rules
 from .models import Award
@@ -306,47 +306,72 @@ def standings_for(
 
 
 def edition_standings(
-    edition: Edition, *, today: datetime.date | None = None, sessions: Iterable[SessionRow] | None = None
+    edition: Edition,
+    *,
+    today: datetime.date | None = None,
+    sessions: Iterable[SessionRow] | None = None,
+    lock: bool = False,
 ) -> list[Standing]:
-    """The standing of every enrolled participant of the edition, in name order (six queries,
-    whatever the number of participants; five when the caller has read the edition's `sessions`
-    already, as `edition_sessions` returns them). `edition.programme` should be loaded."""
+    """The standing of every enrolled participant of the edition, in name order (five queries,
+    whatever the number of participants; four when the caller has read the edition's `sessions`
+    already, as `edition_sessions` returns them; none more without participants).
+    `edition.programme` should be loaded.
+
+    `lock` (inside a transaction) locks the places and their participants, in name order, with the
+    read: issuing does, so that it and issuing for one place (which locks that place) wait for each
+    other. Whether they presented is recorded under the edition's lock, which the issuer holds already,
+    so it is read here as committed; the attendance, papers and awards are read after the lock."""
     today = today or timezone.localdate()
-    active = {"enrolment__edition_id": edition.pk, "enrolment__status": EnrolmentStatus.ENROLLED}
     sessions = list(sessions) if sessions is not None else edition_sessions(edition)
+    # The places with their participant and whether they presented (the slot is one-to-one with the
+    # place) in one read; the attendance, the papers and the awards by the places' ids, without joins.
+    places = Enrolment.objects.filter(edition_id=edition.pk, status=EnrolmentStatus.ENROLLED)
+    if lock:
+        # Not the presentation slot: it is on the nullable side of the join (and not changed here).
+        places = places.select_for_update(of=("self", "participant"))
     enrolments = list(
-        Enrolment.objects.filter(edition_id=edition.pk, status=EnrolmentStatus.ENROLLED)
-        .select_related("participant")
+        places.select_related("participant")
+        .annotate(standing_presented=F("presentation_slot__presented"))
         .order_by("participant__last_name", "participant__first_name", "pk")
     )
+    if not enrolments:
+        return []
+    ids = [enrolment.pk for enrolment in enrolments]
     statuses: dict[int, dict[int, str]] = {}
-    for enrolment_id, session_id, value in Attendance.objects.filter(**active).values_list(
-        "enrolment_id", "session_id", "status"
+    # order_by(): the attendance's default order would join sessions, editions and participants for nothing
+    for enrolment_id, session_id, value in (
+        Attendance.objects.filter(enrolment_id__in=ids).order_by().values_list("enrolment_id", "session_id", "status")
     ):
         statuses.setdefault(enrolment_id, {})[session_id] = value
+    # The current paper is the latest upload (as learning_selectors.latest_paper).
     papers: dict[int, PaperSubmission] = {}
-    for paper in PaperSubmission.objects.filter(**active).order_by("enrolment_id", "-submitted_at", "-id"):
-        papers.setdefault(paper.enrolment_id, paper)
-    presented = dict(PresentationSlot.objects.filter(**active).values_list("enrolment_id", "presented"))
+    for enrolment_id, result, submitted_at in (
+        PaperSubmission.objects.filter(enrolment_id__in=ids)
+        .order_by("enrolment_id", "-submitted_at", "-id")
+        .values_list("enrolment_id", "result", "submitted_at")
+    ):
+        if enrolment_id not in papers:
+            papers[enrolment_id] = PaperSubmission(result=result, submitted_at=submitted_at)
     awards: dict[int, list[Award]] = {}
-    for award in _awards_query().filter(**active):
+    for award in _awards_query().filter(enrolment_id__in=ids):
         awards.setdefault(award.enrolment_id, []).append(award)
     policy = policy_for(edition.programme)
+    standings = []
     for enrolment in enrolments:
         enrolment.edition = edition  # already loaded: spare the templates a query per row
-    return [
-        _standing(
-            enrolment,
-            policy,
-            sessions,
-            statuses.get(enrolment.pk, {}),
-            _paper_info(papers.get(enrolment.pk)),
-            presented.get(enrolment.pk),
-            awards.get(enrolment.pk, ()),
-            today,
+        standings.append(
+            _standing(
+                enrolment,
+                policy,
+                sessions,
+                statuses.get(enrolment.pk, {}),
+                _paper_info(papers.get(enrolment.pk)),
+                enrolment.standing_presented,
+                awards.get(enrolment.pk, ()),
+                today,
+            )
         )
-        for enrolment in enrolments
-    ]
+    return standings
 
 
 def _spare_by_edition(by_id: dict[int, Edition], sessions: dict[int, list[SessionRow]], today: datetime.date) -> dict[int, int]:

@@ -32,8 +32,8 @@ from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.notifications import services as outbox
 from leergang.notifications.models import OutboxEmail
 
-from . import codes, credentials, pdf, rules, selectors
-from .models import Award, AwardKind
+from . import codes, credentials, keys, pdf, rules, selectors
+from .models import Award, AwardKind, SigningKey
 from .snapshot import EditionDocument
 
 ISSUE_FIELDS = ["enrolment", "kind", "code", "language", "issued_at", "issued_by", "status_index"]
@@ -148,17 +148,27 @@ def _holds(award_kind: str, code: str, diploma, certificate) -> str:
 # -- making an award ------------------------------------------------------------------------------------------
 
 
-def _make(award: Award) -> Award:
+def _make(award: Award, *, status_index: int | None = None, key: SigningKey | None = None) -> Award:
     """Fresh code and status-list index, then the signed credential (which carries them). The PDF is
-    made from the snapshot when first needed (pdf.document)."""
+    made from the snapshot when first needed (pdf.document). A batch passes the index and the
+    signing key it read for all its awards at once."""
     award.code = codes.new_code()
-    award.status_index = credentials.new_status_index()
+    award.status_index = credentials.new_status_index() if status_index is None else status_index
     award.pdf = b""
-    award.credential = credentials.sign(award)
+    award.credential = credentials.sign(award, key=key)
     return award
 
 
-def _build(*, actor: Any, enrolment: Enrolment, kind: str, document: EditionDocument, now) -> Award:
+def _build(
+    *,
+    actor: Any,
+    enrolment: Enrolment,
+    kind: str,
+    document: EditionDocument,
+    now,
+    status_index: int | None = None,
+    key: SigningKey | None = None,
+) -> Award:
     award = Award(
         enrolment=enrolment,
         kind=kind,
@@ -167,7 +177,7 @@ def _build(*, actor: Any, enrolment: Enrolment, kind: str, document: EditionDocu
         issued_by=actor,
         snapshot=document.snapshot(enrolment, kind),
     )
-    return _make(award)
+    return _make(award, status_index=status_index, key=key)
 
 
 def _store(award: Award) -> Award:
@@ -273,11 +283,11 @@ def issue_for_edition(*, actor: Any, edition_id: int, issued_at: datetime.dateti
     today = timezone.localdate()
     if not document.final(today):
         raise Conflict(NOT_FINAL)
-    # Locked as issue_award locks one, so neither issues for someone the other is issuing for.
-    list(Enrolment.objects.select_for_update().filter(edition=edition, status=EnrolmentStatus.ENROLLED).values_list("pk"))
-    standings = selectors.edition_standings(edition, today=today, sessions=document.sessions)
+    # The places locked (with their participants) as issue_award locks one, so neither issues for
+    # someone the other is issuing for: by the read of the standings itself.
+    standings = selectors.edition_standings(edition, today=today, sessions=document.sessions, lock=True)
     results: dict[int, IssueResult] = {}
-    new: list[Award] = []
+    due: list[tuple[Enrolment, str]] = []
     now = timezone.now()
     if issued_at is not None:
         closing_day = document.end_date
@@ -292,10 +302,20 @@ def issue_for_edition(*, actor: Any, edition_id: int, issued_at: datetime.dateti
         elif outcome.award == rules.NONE:
             results[enrolment.pk] = IssueResult(enrolment, None, SKIPPED_NONE % {"missing": _missing(outcome)})
         else:
-            new.append(_build(actor=actor, enrolment=enrolment, kind=outcome.award, document=document, now=now))
-    for award in _store_all(new):
-        _audit_issued(actor, award)
-        results[award.enrolment_id] = IssueResult(award.enrolment, award)
+            due.append((enrolment, outcome.award))
+    new: list[Award] = []
+    if due:
+        # Read once for all the awards, not per award: their status-list positions and the key.
+        indexes, key = credentials.new_status_indexes(len(due)), keys.active_key()
+        new = [
+            _build(actor=actor, enrolment=enrolment, kind=kind, document=document, now=now, status_index=index, key=key)
+            for (enrolment, kind), index in zip(due, indexes, strict=True)
+        ]
+    stored = _store_all(new)
+    with audit.batched():  # one INSERT for all the entries (no savepoint is caught inside)
+        for award in stored:
+            _audit_issued(actor, award)
+            results[award.enrolment_id] = IssueResult(award.enrolment, award)
     outbox.queue_all([_email(award) for award in new])
     return [results[standing.enrolment.pk] for standing in standings]
 

@@ -17,6 +17,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.context_processors import csrf
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +28,7 @@ from leergang.catalog.models import Edition, SessionKind
 from leergang.core.errors import DomainError, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment
 
-from . import rules, selectors, services
+from . import edition_rows, rules, selectors, services
 from .models import Award, AwardKind
 
 SUMMARY_KEY = "awards-issued-%s"
@@ -101,25 +102,30 @@ def _render(
         "out_of_reach": sum(1 for s in standings if s.out_of_reach),
         "issued": sum(1 for s in standings if s.award is not None),
     }
+    # The page's one CSRF token, as the context processor gives it (read when first written), shared by
+    # the rows written in Python and the template's own form.
+    csrf_token = csrf(request)["csrf_token"]
+    revoke_url = reverse("awards:revoke", kwargs={"edition_id": edition.pk})
     context = {
+        "csrf_token": csrf_token,
         "edition": edition,
         "programme": edition.programme,
         "closing": closing,
         "final": final,
         "rows": rows,
+        "rows_html": edition_rows.table_rows(
+            rows, csrf_token=csrf_token, revoke_url=revoke_url, reason_max=services.REASON_MAX, revoke_error=revoke_error
+        ),
         "counts": counts,
         "to_issue": sum(1 for s in standings if s.award is None and s.outcome.award != rules.NONE),
         "summary": request.session.pop(SUMMARY_KEY % edition.pk, None) if request.method == "GET" else None,
         "error": error,
-        "revoke_error": revoke_error or {},
-        "reason_max": services.REASON_MAX,
-        "revoke_url": reverse("awards:revoke", kwargs={"edition_id": edition.pk}),
     }
     return render(request, "awards/edition.html", context, status=status)
 
 
-def _back(edition: Edition) -> HttpResponseRedirect:
-    return HttpResponseRedirect(reverse("awards:edition", kwargs={"edition_id": edition.pk}))
+def _back(edition_id: int) -> HttpResponseRedirect:
+    return HttpResponseRedirect(reverse("awards:edition", kwargs={"edition_id": edition_id}))
 
 
 @require_safe
@@ -130,17 +136,20 @@ def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
 @require_POST
 def issue_all(request: HttpRequest, edition_id: int) -> HttpResponse:
     """Issue what the rule says to everyone without a valid award (once the outcome is final)."""
-    edition = _edition(request, edition_id)
+    # The service reads the edition (locked) and refuses a missing one; it is read here only to show
+    # the page again with a refusal. Who is not of the programme office never reaches the service.
+    if not permissions.is_coordinator(request.user):
+        raise Http404("not found")
     try:
-        results = services.issue_for_edition(actor=request.user, edition_id=edition.pk)
+        results = services.issue_for_edition(actor=request.user, edition_id=edition_id)
     except (NotFound, PermissionDenied) as exc:
         raise Http404("not found") from exc
     except DomainError as exc:
-        return _render(request, edition, error=str(exc.detail), status=exc.status)
+        return _render(request, _edition(request, edition_id), error=str(exc.detail), status=exc.status)
     issued = [r for r in results if r.award is not None]
     diplomas = sum(1 for r in issued if r.award.kind == AwardKind.DIPLOMA)
     certificates = len(issued) - diplomas
-    request.session[SUMMARY_KEY % edition.pk] = {
+    request.session[SUMMARY_KEY % edition_id] = {
         "issued": [{"name": _name(r.enrolment.participant), "kind": r.award.kind, "code": r.award.code} for r in issued],
         "skipped": [{"name": _name(r.enrolment.participant), "reason": str(r.reason)} for r in results if r.award is None],
     }
@@ -152,7 +161,7 @@ def issue_all(request: HttpRequest, edition_id: int) -> HttpResponse:
         )
     else:
         messages.info(request, _("Nothing was issued: see the reasons below."))
-    return _back(edition)
+    return _back(edition_id)
 
 
 @require_POST
@@ -177,7 +186,7 @@ def issue_one(request: HttpRequest, edition_id: int, enrolment_id: int) -> HttpR
     else:
         text = _("Certificate of participation issued to %(name)s (code %(code)s).")
     messages.success(request, text % {"name": name, "code": award.code})
-    return _back(award.enrolment.edition)
+    return _back(award.enrolment.edition_id)
 
 
 @require_POST
@@ -202,4 +211,4 @@ def revoke(request: HttpRequest, edition_id: int) -> HttpResponse:
     else:
         text = _("The certificate of participation of %(name)s (code %(code)s) has been revoked.")
     messages.success(request, text % {"name": _name(award.enrolment.participant), "code": award.code})
-    return _back(edition)
+    return _back(edition.pk)

@@ -92,7 +92,7 @@ def test_a_whole_edition_in_name_order_in_a_fixed_number_of_queries(finished):
     for i in range(10):
         complete(participant_in(finished, f"p{i}@example.org", "Deel", f"Nemer {i}"), attended=i % 7)
     more, many = queries(lambda: selectors.edition_standings(edition))
-    assert len(more) == 14 and few == many == 6
+    assert len(more) == 14 and few == many == 5
 
 
 def test_the_early_warning():
