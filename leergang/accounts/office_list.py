@@ -106,7 +106,8 @@ def programme_items(programmes: list[Any], *, can_manage_editions: bool) -> Safe
     `new_applications` and `out_of_reach`). Every value is escaped here."""
     if not programmes:
         return mark_safe(_NO_PROGRAMMES.format(gettext("There are no programmes yet.")))  # noqa: S308 - our catalogue's text
-    unpublished = f' <span class="muted">({gettext("not published")})</span>'
+    not_published = gettext("not published")  # outside the f-string, where makemessages finds it
+    unpublished = f' <span class="muted">({not_published})</span>'
     if can_manage_editions:
         template = _edition_template()
         applications, warnings = _Counted(_applications), _Counted(_out_of_reach)

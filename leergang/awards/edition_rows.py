@@ -107,9 +107,11 @@ def table_rows(
         True: f'<span class="presented-yes">{labels["label_presented"]}</span>',
         False: f'<span class="presented-no">{_escape(_("Did not present"))}</span>',
     }
-    so_far = f'<span class="cell-sub">{_escape(_("so far"))}</span>'
-    out_of_reach = f'<span class="award-warning award-warning-mark">{_escape(_("Diploma out of reach"))}</span>'
-    not_yet = f'<span class="subtle">{_escape(_("Not yet"))}</span>'
+    # Texts outside the f-strings, where makemessages finds them.
+    so_far_text, out_of_reach_text, not_yet_text = _("so far"), _("Diploma out of reach"), _("Not yet")
+    so_far = f'<span class="cell-sub">{_escape(so_far_text)}</span>'
+    out_of_reach = f'<span class="award-warning award-warning-mark">{_escape(out_of_reach_text)}</span>'
+    not_yet = f'<span class="subtle">{_escape(not_yet_text)}</span>'
     label_pdf = _escape(_("PDF"))
     label_diploma = _escape(_("Issue diploma"))
     label_certificate = _escape(_("Issue certificate"))

@@ -82,8 +82,9 @@ def table_rows(rows: list[Row]) -> SafeString:
         "label_status": _escape(_("Status")),
         "label_screening": _escape(_("Screening")),
     }
-    meets = f'<span class="screening-ok">{_escape(_("Meets the profile"))}</span>\n            '
-    not_met = f'<span class="screening-not-met">{_escape(_("Not met:"))}</span>'
+    meets_text, not_met_text = _("Meets the profile"), _("Not met:")  # outside the f-strings, for makemessages
+    meets = f'<span class="screening-ok">{_escape(meets_text)}</span>\n            '
+    not_met = f'<span class="screening-not-met">{_escape(not_met_text)}</span>'
     statuses = {value: _escape(label) for value, label in ApplicationStatus.choices}
     cancelled = _extra(_escape(_("Enrolment cancelled")))
     written = []

@@ -204,7 +204,8 @@ def _list_rows(invoices, today) -> list[SafeString]:
     labels = _list_labels()
     statuses = {value: escape(str(label)) for value, label in InvoiceStatus.choices}
     overdue_note = f'<span class="cell-sub"><strong>{escape(_("Overdue"))}</strong></span>'
-    not_sent = f'<span class="subtle">{escape(_("not sent yet"))}</span>'
+    not_sent_text = _("not sent yet")  # outside the f-string, where makemessages finds it
+    not_sent = f'<span class="subtle">{escape(not_sent_text)}</span>'
     rows = []
     for invoice in invoices:
         row = _row(invoice, today)
