@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid
+from leergang.core.transactions import atomic_unless_joined, single_row
 
 from .models import ApiToken, Role, User, hash_token
 
@@ -50,9 +51,9 @@ def _languages() -> set[str]:
     return {code for code, _name in settings.LANGUAGES}
 
 
-@transaction.atomic
+@atomic_unless_joined("joined")
 def get_or_create_participant(
-    *, email: str, first_name: str, last_name: str, language: str, actor: Any = None
+    *, email: str, first_name: str, last_name: str, language: str, actor: Any = None, joined: bool = False
 ) -> tuple[User, bool]:
     """The account for `email` (matched without regard to case), created as a participant if there is none.
 
@@ -61,6 +62,7 @@ def get_or_create_participant(
     are. A new account has no usable password; `invite_user` sends the link to choose one. The
     creation is audited (`user.created`, by `actor` if given). Two calls racing for the same
     address get the same account. Raises Invalid for a malformed address or an unknown language.
+    `joined`: the caller's transaction ends on any error (core.transactions.atomic_unless_joined).
     """
     address = User.objects.normalize_email((email or "").strip()).lower()
     try:
@@ -72,7 +74,7 @@ def get_or_create_participant(
         message = _("Choose Dutch (nl) or English (en).")
         raise Invalid(message, [{"field": "language", "message": str(message)}])
 
-    existing = User.objects.with_email(address).first()
+    existing = single_row(User.objects.with_email(address))
     if existing is not None:
         return existing, False
     user = User(
@@ -134,8 +136,10 @@ def _link_context(user: User, language: str) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
-def invite_user(*, actor: Any, user: User, language: str | None = None, context: dict | None = None) -> None:
+@atomic_unless_joined("joined")
+def invite_user(
+    *, actor: Any, user: User, language: str | None = None, context: dict | None = None, joined: bool = False
+) -> None:
     """Queue the invitation e-mail with a one-time link to choose a password (outbox, caller's transaction).
 
     In `language`, else the user's preferred language. `context` is passed to the e-mail
@@ -143,6 +147,7 @@ def invite_user(*, actor: Any, user: User, language: str | None = None, context:
     (an object whose `title` is read in the e-mail's language) to say "You have been admitted to
     ...". A user who already has a password is told to log in with it; the link then lets them
     choose a new one. Raises Conflict for a deactivated account (its link would not work).
+    `joined`: as for get_or_create_participant.
     """
     from leergang.notifications.services import queue_templated_email
 

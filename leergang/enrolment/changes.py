@@ -33,6 +33,7 @@ from leergang.catalog.models import Edition, EditionStatus
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound
 from leergang.core.formatting import long_date
+from leergang.core.transactions import single_row
 from leergang.invoicing import refunds, sending
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 from leergang.invoicing.services import issue_credit_note, issue_fee_invoice, issue_invoice
@@ -72,11 +73,11 @@ def standing_invoice(enrolment: Enrolment) -> Invoice | None:
 def _locked_standing_invoice(enrolment: Enrolment) -> Invoice | None:
     """The place's standing invoice, locked (after the place: the lock order above); it is what a
     change of plan credits (issue_credit_note with `locked`, which then does not read it again)."""
-    return (
+    # At most one (a unique constraint), so no ORDER BY.
+    return single_row(
         Invoice.objects.select_for_update()
         .filter(enrolment=enrolment, kind=InvoiceKind.INVOICE)
         .exclude(status=InvoiceStatus.CREDITED)
-        .first()
     )
 
 
@@ -101,7 +102,9 @@ def fee_on(invoice: Invoice | None, terms: cancellation_rules.Terms, on: datetim
 
 def _locked_enrolment(enrolment_id: int) -> tuple[Edition, Enrolment]:
     # The place's edition found and locked in one query (FOR UPDATE OF the edition's row only).
-    edition = Edition.objects.select_for_update(of=("self",)).select_related("programme").filter(enrolments=enrolment_id).first()
+    edition = single_row(
+        Edition.objects.select_for_update(of=("self",)).select_related("programme").filter(enrolments=enrolment_id)
+    )
     if edition is None:
         raise NotFound(_("There is no enrolment with this number."))
     enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
@@ -309,13 +312,15 @@ def substitute(
     if errors:
         raise Invalid(_("Enter the colleague's name."), errors)
     language = language or old.participant.preferred_language or "nl"
-    person, _created = get_or_create_participant(email=email, first_name=first_name, last_name=last_name, language=language)
+    person, created = get_or_create_participant(
+        email=email, first_name=first_name, last_name=last_name, language=language, joined=True
+    )
     if person.pk == old.participant_id:
         raise Invalid(
             _("The colleague must be somebody else than the current participant."),
             [{"field": "email", "message": str(_("This is the current participant's address."))}],
         )
-    if Enrolment.objects.filter(edition=edition, participant=person, status=EnrolmentStatus.ENROLLED).exists():
+    if not created and Enrolment.objects.filter(edition=edition, participant=person, status=EnrolmentStatus.ENROLLED).exists():
         raise Conflict(
             _("This person is already enrolled in this edition."), [{"field": "email", "message": str(_("Already enrolled."))}]
         )
@@ -339,7 +344,9 @@ def substitute(
     _record_change(
         actor=actor, kind=ChangeKind.SUBSTITUTION, old=old, new=new, reason=reason, credit_note=credit_note, invoice=invoice
     )
-    invite_user(actor=actor, user=person, language=language, context={"programme": edition.programme, "edition": edition})
+    invite_user(
+        actor=actor, user=person, language=language, context={"programme": edition.programme, "edition": edition}, joined=True
+    )
     sending.send_documents([credit_note, invoice], change="substitution")
     return Change(old=old, new=new, credit_note=credit_note, invoice=invoice)
 
@@ -362,7 +369,7 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
         .filter(Q(pk__in=place_edition) | Q(pk=to_edition_id))
         .order_by("pk")
     }
-    old = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").filter(pk=enrolment_id).first()
+    old = single_row(Enrolment.objects.select_for_update(of=("self",)).select_related("participant").filter(pk=enrolment_id))
     if old is None:
         raise NotFound(_("There is no enrolment with this number."))
     if to_edition_id not in locked:

@@ -34,6 +34,7 @@ from leergang.catalog.models import Edition, EditionStatus
 from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound
 from leergang.core.i18n import CONTENT_LANGUAGES
+from leergang.core.transactions import single_row
 from leergang.invoicing import balances, payments, refunds
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoicePurpose, InvoiceStatus, Payment, Refund
 from leergang.invoicing.rules import cents
@@ -63,7 +64,7 @@ _PLACE_PAGE_FIELDS = (
 def _place(enrolment_id: int, fields: tuple[str, ...] = ()) -> Enrolment:
     """The place with its holder, edition and programme (only `fields`, when given): one query."""
     places = Enrolment.objects.select_related("participant", "edition__programme")
-    enrolment = (places.only(*fields) if fields else places).filter(pk=enrolment_id).first()
+    enrolment = single_row((places.only(*fields) if fields else places).filter(pk=enrolment_id))
     if enrolment is None:
         raise Http404("There is no enrolment with this number.")
     return enrolment
@@ -213,7 +214,7 @@ def _enrolled_place(request: HttpRequest, enrolment_id: int) -> Enrolment | None
     """The place for an action page, or None (with a message) when it is no longer taken; for a
     form sent, only _POSTED_FIELDS (see _shown)."""
     if request.method == "POST":
-        enrolment = Enrolment.objects.select_related("edition").only(*_POSTED_FIELDS).filter(pk=enrolment_id).first()
+        enrolment = single_row(Enrolment.objects.select_related("edition").only(*_POSTED_FIELDS).filter(pk=enrolment_id))
         if enrolment is None:
             raise Http404("There is no enrolment with this number.")
     else:

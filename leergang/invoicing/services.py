@@ -22,9 +22,7 @@ carry_over keeps them up to date.
 """
 
 import datetime
-import functools
-from collections.abc import Callable
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -36,14 +34,12 @@ from leergang.catalog.models import Session
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound
 from leergang.core.formatting import long_date
+from leergang.core.transactions import atomic_unless_joined, single_row
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import discount_rules, discounts, rules
 from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus
 from .payments import paid_of
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 # What a credit note or a cancellation fee invoice takes over from the invoice it follows: the same
 # place, debtor, language and texts (the issuer's details are always the current ones).
@@ -99,20 +95,6 @@ def _take_number(year: int) -> tuple[int, str]:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number, rules.invoice_number(year, counter.last_number)
-
-
-def _in_transaction(*, joined_by: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """transaction.atomic; without a savepoint of its own when the caller passes `joined_by` true."""
-
-    def decorate(service: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(service)
-        def run(*args: P.args, **kwargs: P.kwargs) -> R:
-            with transaction.atomic(savepoint=not kwargs.get(joined_by, False)):
-                return service(*args, **kwargs)
-
-        return run
-
-    return decorate
 
 
 def _issuer() -> dict[str, str]:
@@ -176,7 +158,7 @@ def _record(actor: Any, action: str, invoice: Invoice) -> None:
     audit.record(actor=actor, action=action, obj=invoice, after=audit.snapshot(invoice, SNAPSHOT_FIELDS))
 
 
-@_in_transaction(joined_by="new_place")
+@atomic_unless_joined("new_place")
 def issue_invoice(
     *,
     actor: Any,
@@ -230,7 +212,7 @@ def issue_invoice(
     lines = [rules.line(description, edition.fee)]
     application_id = discount_application_id or enrolment.application_id
     redemption = (
-        DiscountRedemption.objects.select_related("discount").filter(application_id=application_id).first()
+        single_row(DiscountRedemption.objects.select_related("discount").filter(application_id=application_id))
         if application_id
         else None
     )
@@ -298,7 +280,7 @@ def _enrolment_to_invoice(enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-@_in_transaction(joined_by="locked")
+@atomic_unless_joined("locked")
 def issue_credit_note(
     *, actor: Any, invoice: Invoice, reason: str = "", issued_on: datetime.date | None = None, locked: bool = False
 ) -> Invoice:
@@ -370,7 +352,7 @@ def issue_credit_note(
     return credit_note
 
 
-@_in_transaction(joined_by="locked")
+@atomic_unless_joined("locked")
 def issue_fee_invoice(
     *,
     actor: Any,
