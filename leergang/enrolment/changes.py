@@ -128,9 +128,13 @@ def _close(enrolment: Enrolment) -> None:
     enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
 
 
+class PlaceClosed(Conflict):
+    """The place is no longer taken (cancelled, or handed on by an earlier change): nothing to change."""
+
+
 def _require_enrolled(enrolment: Enrolment) -> None:
     if enrolment.status != EnrolmentStatus.ENROLLED:
-        raise Conflict(_("This enrolment has already been cancelled."))
+        raise PlaceClosed(_("This enrolment has already been cancelled."))
 
 
 def origin_application_id(enrolment: Enrolment) -> int | None:

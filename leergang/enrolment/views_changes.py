@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import DecimalField, F, Func
+from django.db.models import DecimalField, F, Func, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -204,30 +204,21 @@ def _standing_invoice_number(enrolment: Enrolment) -> Invoice | None:
     )
 
 
-# What a form sent to an action page needs of the place before the service takes over (which reads
-# and locks it again): whether it is still taken, its organisation, and where its edition stands.
-# The whole place is read only when the page is shown (again).
-_POSTED_FIELDS = ("status", "organisation", "edition__programme_id", "edition__start_date")
-
-
 def _enrolled_place(request: HttpRequest, enrolment_id: int) -> Enrolment | None:
-    """The place for an action page, or None (with a message) when it is no longer taken; for a
-    form sent, only _POSTED_FIELDS (see _shown)."""
-    if request.method == "POST":
-        enrolment = single_row(Enrolment.objects.select_related("edition").only(*_POSTED_FIELDS).filter(pk=enrolment_id))
-        if enrolment is None:
-            raise Http404("There is no enrolment with this number.")
-    else:
-        enrolment = _place(enrolment_id)
+    """The place for an action page, or None (with a message) when it is no longer taken."""
+    enrolment = _place(enrolment_id)
     if enrolment.status != EnrolmentStatus.ENROLLED:
-        messages.error(request, _("This place has been cancelled; it can no longer change."))
-        return None
+        return _closed(request)
     return enrolment
 
 
-def _shown(request: HttpRequest, enrolment: Enrolment) -> Enrolment:
-    """The place as an action page shows it: read in full when a form sent did not succeed."""
-    return _place(enrolment.pk) if request.method == "POST" else enrolment
+def _closed(request: HttpRequest) -> None:
+    messages.error(request, _("This place has been cancelled; it can no longer change."))
+
+
+# A form sent to an action page goes to the service first, which reads and locks the place (404
+# for none, changes.PlaceClosed for one no longer taken); the page reads the place only to show
+# itself (again): a form refused by its fields or by the service.
 
 
 # -- cancelling ----------------------------------------------------------------------------------
@@ -292,9 +283,6 @@ def _owed_back_text(credit_note: Invoice | None) -> str:
 def cancel_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """GET: the terms, the fee today and what cancelling does. POST: cancel (changes.cancel_enrolment)."""
     _require_office(request)
-    enrolment = _enrolled_place(request, enrolment_id)
-    if enrolment is None:
-        return _to_place(enrolment_id)
     form = forms.CancelForm(request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -304,17 +292,22 @@ def cancel_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             waived = bool(form.cleaned_data.get("waive_fee"))
             try:
                 result = changes.cancel_enrolment(
-                    actor=request.user, enrolment_id=enrolment.pk, reason=form.cleaned_data["reason"], waive_fee=waived
+                    actor=request.user, enrolment_id=enrolment_id, reason=form.cleaned_data["reason"], waive_fee=waived
                 )
             except NotFound as exc:
                 raise Http404(str(exc.detail)) from exc
+            except changes.PlaceClosed:
+                _closed(request)
+                return _to_place(enrolment_id)
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = exc.status
             else:
                 messages.success(request, _cancelled_message(result, result.fee, waived))
-                return _to_place(enrolment.pk)
-    enrolment = _shown(request, enrolment)
+                return _to_place(enrolment_id)
+    enrolment = _enrolled_place(request, enrolment_id)
+    if enrolment is None:
+        return _to_place(enrolment_id)
     context = {**_base_context(enrolment), **cancel_facts(enrolment), "form": form}
     return render(request, "enrolment/place_cancel.html", context, status=status)
 
@@ -337,15 +330,9 @@ def _moved_message(change: changes.Change, first: str) -> str:
 def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """GET: the form for the colleague. POST: changes.substitute, then the NEW place's page."""
     _require_office(request)
-    enrolment = _enrolled_place(request, enrolment_id)
-    if enrolment is None:
-        return _to_place(enrolment_id)
-    if request.method == "POST":
-        form = forms.SubstituteForm(request.POST)
-    else:
-        form = forms.SubstituteForm(initial={"organisation": enrolment.organisation})
     status = 200
     if request.method == "POST":
+        form = forms.SubstituteForm(request.POST)
         if not form.is_valid():
             status = 422
         else:
@@ -353,7 +340,7 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             try:
                 change = changes.substitute(
                     actor=request.user,
-                    enrolment_id=enrolment.pk,
+                    enrolment_id=enrolment_id,
                     first_name=data["first_name"],
                     last_name=data["last_name"],
                     email=data["email"],
@@ -363,6 +350,9 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 )
             except NotFound as exc:
                 raise Http404(str(exc.detail)) from exc
+            except changes.PlaceClosed:
+                _closed(request)
+                return _to_place(enrolment_id)
             except DomainError as exc:
                 form.add_domain_error(exc, field_map=forms.INVOICE_FIELD_MAP)
                 status = exc.status
@@ -370,7 +360,11 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 first = _("%(name)s has taken over the place and has been invited by e-mail.") % {"name": _name(change.new)}
                 messages.success(request, _moved_message(change, first))
                 return _to_place(change.new.pk)
-    enrolment = _shown(request, enrolment)
+    enrolment = _enrolled_place(request, enrolment_id)
+    if enrolment is None:
+        return _to_place(enrolment_id)
+    if request.method != "POST":
+        form = forms.SubstituteForm(initial={"organisation": enrolment.organisation})
     context = {**_base_context(enrolment), "form": form, "standing_invoice": _standing_invoice_number(enrolment)}
     return render(request, "enrolment/place_substitute.html", context, status=status)
 
@@ -378,16 +372,25 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 # -- a transfer to a later edition ---------------------------------------------------------------
 
 
-def _later_editions(enrolment: Enrolment, *, ids_only: bool = False) -> list[Any]:
-    """The programme's editions after this one that are not completed, with their seats taken (or
-    only their ids): one query."""
+def _later(programme_id: Any, start_date: Any) -> Any:
+    return Edition.objects.filter(programme_id=programme_id, start_date__gt=start_date).exclude(status=EditionStatus.COMPLETED)
+
+
+def _later_editions(enrolment: Enrolment) -> list[Edition]:
+    """The programme's editions after this one that are not completed, with their seats taken: one query."""
     edition = enrolment.edition
-    later = Edition.objects.filter(programme_id=edition.programme_id, start_date__gt=edition.start_date).exclude(
-        status=EditionStatus.COMPLETED
+    return list(_later(edition.programme_id, edition.start_date).annotate(seats_taken=SEATS_TAKEN).order_by("start_date", "id"))
+
+
+def _later_edition_ids(enrolment_id: int) -> list[int]:
+    """The ids of the editions _later_editions lists, found from the place's id: one query (none for
+    a place that does not exist)."""
+    place_edition = Edition.objects.filter(enrolments=enrolment_id)
+    return list(
+        _later(Subquery(place_edition.values("programme_id")[:1]), Subquery(place_edition.values("start_date")[:1])).values_list(
+            "pk", flat=True
+        )
     )
-    if ids_only:
-        return list(later.values_list("pk", flat=True))
-    return list(later.annotate(seats_taken=SEATS_TAKEN).order_by("start_date", "id"))
 
 
 def _edition_choice(edition: Edition) -> str:
@@ -410,31 +413,26 @@ def _edition_choice(edition: Edition) -> str:
 def transfer_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
     """GET: the later editions to choose from. POST: changes.transfer, then the NEW place's page."""
     _require_office(request)
-    enrolment = _enrolled_place(request, enrolment_id)
-    if enrolment is None:
-        return _to_place(enrolment_id)
+    status = 200
     if request.method == "POST":
         # Checking the choice needs only which editions there are; their labels (seats free) only
         # when the page is shown again.
-        later, choices = None, [(pk, "") for pk in _later_editions(enrolment, ids_only=True)]
-    else:
-        later = _later_editions(enrolment)
-        choices = [(edition.pk, _edition_choice(edition)) for edition in later]
-    form = forms.TransferForm(request.POST if request.method == "POST" else None, choices=choices)
-    status = 200
-    if request.method == "POST":
+        form = forms.TransferForm(request.POST, choices=[(pk, "") for pk in _later_edition_ids(enrolment_id)])
         if not form.is_valid():
             status = 422
         else:
             try:
                 change = changes.transfer(
                     actor=request.user,
-                    enrolment_id=enrolment.pk,
+                    enrolment_id=enrolment_id,
                     to_edition_id=form.cleaned_data["edition"],
                     reason=form.cleaned_data["reason"],
                 )
             except NotFound as exc:
                 raise Http404(str(exc.detail)) from exc
+            except changes.PlaceClosed:
+                _closed(request)
+                return _to_place(enrolment_id)
             except DomainError as exc:
                 form.add_domain_error(exc)
                 status = exc.status
@@ -444,9 +442,15 @@ def transfer_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
                 }
                 messages.success(request, _moved_message(change, first))
                 return _to_place(change.new.pk)
-        enrolment = _shown(request, enrolment)
-        later = _later_editions(enrolment)
-        form.show_choices([(edition.pk, _edition_choice(edition)) for edition in later])
+    enrolment = _enrolled_place(request, enrolment_id)
+    if enrolment is None:
+        return _to_place(enrolment_id)
+    later = _later_editions(enrolment)
+    choices = [(edition.pk, _edition_choice(edition)) for edition in later]
+    if request.method == "POST":
+        form.show_choices(choices)
+    else:
+        form = forms.TransferForm(None, choices=choices)
     context = {
         **_base_context(enrolment),
         "form": form,

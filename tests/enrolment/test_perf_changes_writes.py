@@ -53,7 +53,9 @@ def later_edition(programme):
 
 def _run(kind, place, coordinator, later_edition):
     if kind == "substitute":
-        return changes.substitute(actor=coordinator, enrolment_id=place.pk, first_name="Eva", last_name="de Wit", email="eva@example.org")
+        return changes.substitute(
+            actor=coordinator, enrolment_id=place.pk, first_name="Eva", last_name="de Wit", email="eva@example.org"
+        )
     if kind == "transfer":
         return changes.transfer(actor=coordinator, enrolment_id=place.pk, to_edition_id=later_edition.pk)
     return changes.cancel_enrolment(actor=coordinator, enrolment_id=place.pk)

@@ -465,3 +465,40 @@ def test_a_refused_form_shows_the_place_in_full_again(office, make_place, later_
         assert part in shown and part in text, part
     if action == "transfer":
         assert "Wednesday 1 September 2027 – 2 of 2 seats free" in text
+
+
+SENT = {
+    "cancel": {"reason": "Ziek", "confirm": "on"},
+    "substitute": {"first_name": "Karin", "last_name": "Bos", "email": "karin@example.org", "confirm": "on"},
+    "transfer": {"confirm": "on"},  # the later edition is added in the test
+}
+
+
+@pytest.mark.parametrize("action", ["cancel", "substitute", "transfer"])
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_form_sent_for_a_place_no_longer_taken_goes_back_to_the_place(
+    office, coordinator, make_place, later_edition, action, complete
+):
+    # The service finds the place closed (complete form) or the page does, when showing the form
+    # again (incomplete form): either way back to the place, saying why, and nothing changes.
+    enrolment, _invoice = make_place()
+    changes.cancel_enrolment(actor=coordinator, enrolment_id=enrolment.pk)
+    data = {**SENT[action], "edition": later_edition.pk}
+    if not complete:
+        data.pop("confirm")
+    before = stored()
+    response = office.post(url(action, enrolment.pk), data, follow=True)
+    assert response.redirect_chain == [(url("detail", enrolment.pk), 302)]
+    assert "This place has been cancelled; it can no longer change." in text_of(response)
+    assert stored() == before
+
+
+@pytest.mark.parametrize("action", ["cancel", "substitute", "transfer"])
+@pytest.mark.parametrize("complete", [True, False])
+def test_a_form_sent_for_a_place_that_does_not_exist_is_a_404(office, later_edition, action, complete):
+    data = {**SENT[action], "edition": later_edition.pk}
+    if not complete:
+        data.pop("confirm")
+    before = stored()
+    assert office.post(url(action, 999999), data).status_code == 404
+    assert stored() == before
