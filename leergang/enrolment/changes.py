@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -40,7 +40,7 @@ from leergang.invoicing.services import issue_credit_note, issue_fee_invoice, is
 
 from . import cancellation_rules
 from .models import ChangeKind, Enrolment, EnrolmentChange, EnrolmentStatus
-from .selectors import seats_taken
+from .selectors import SEATS_TAKEN
 from .services import _require_office, offer_next_seat
 
 P = ParamSpec("P")
@@ -394,12 +394,22 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
         raise Conflict(
             _("That edition has been completed."), [{"field": "edition", "message": str(_("Choose another edition."))}]
         )
-    if seats_taken(target.pk) >= target.capacity:
+    # Counted under the target's lock, with whether the participant has a place there already: one query.
+    enrolled_there = Enrolment.objects.filter(
+        edition=OuterRef("pk"), participant=old.participant_id, status=EnrolmentStatus.ENROLLED
+    )
+    taken, already = (
+        Edition.objects.filter(pk=target.pk)
+        .annotate(taken=SEATS_TAKEN, already=Exists(enrolled_there))
+        .values_list("taken", "already")
+        .get()
+    )
+    if taken >= target.capacity:
         raise Conflict(
             _("That edition is full: all %(capacity)s seats are taken or held for an offer.") % {"capacity": target.capacity},
             [{"field": "edition", "message": str(_("Choose an edition with a free seat."))}],
         )
-    if Enrolment.objects.filter(edition=target, participant=old.participant, status=EnrolmentStatus.ENROLLED).exists():
+    if already:
         raise Conflict(
             _("This person is already enrolled in that edition."),
             [{"field": "edition", "message": str(_("Already enrolled there."))}],

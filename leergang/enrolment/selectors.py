@@ -23,8 +23,9 @@ class SeatsTaken(Func):
     template = f"({_counted(Enrolment, EnrolmentStatus.ENROLLED)} + {_counted(Offer, OfferStatus.OPEN)})"
     output_field = IntegerField()
 
-    def __init__(self):
-        super().__init__(F("pk"))
+    def __init__(self, edition: str = "pk"):
+        """`edition`: the column holding the edition's id (its pk on an edition, `edition_id` elsewhere)."""
+        super().__init__(F(edition))
 
 
 SEATS_TAKEN = SeatsTaken()

@@ -32,7 +32,7 @@ from .models import (
     Offer,
     OfferStatus,
 )
-from .selectors import seats_taken
+from .selectors import SeatsTaken, seats_taken
 
 OFFER_DAYS = 7  # contract: an offer's deadline defaults to seven days
 
@@ -412,14 +412,16 @@ def enrol_directly(
 
 def offer_next_seat(*, edition: Edition, days: int = OFFER_DAYS) -> Offer | None:
     """Offer a free seat to the applicant waitlisted earliest (call under the edition's lock)."""
-    # The waiting list first: mostly it is empty, and then the seats need no counting.
+    # The applicant waitlisted earliest with the seats taken, in one query (counted after the
+    # edition's lock was taken, which every change of the seats takes first).
     application = (
         Application.objects.select_for_update(of=("self",))
         .filter(edition=edition, status=ApplicationStatus.WAITLISTED)
+        .annotate(seats_taken=SeatsTaken("edition_id"))
         .order_by("waitlisted_at", "id")
         .first()
     )
-    if application is None or seats_taken(edition.pk) >= edition.capacity:
+    if application is None or application.seats_taken >= edition.capacity:
         return None
     offer = Offer.objects.create(
         application=application, edition=edition, expires_at=timezone.now() + datetime.timedelta(days=days)

@@ -9,7 +9,9 @@ from decimal import Decimal as D
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
+from leergang.catalog.models import Edition
 from leergang.core.models import AuditEntry
 from leergang.enrolment import changes
 from leergang.enrolment.models import Enrolment, EnrolmentChange
@@ -120,3 +122,69 @@ def test_a_change_that_fails_at_its_last_step_leaves_nothing_behind(kind, editio
     assert after == before
     assert InvoiceCounter.objects.get().last_number == counter
     assert Enrolment.objects.get(pk=place.pk).status == "enrolled"
+
+
+# -- the checks the transfer and the freed seat make in one query each -----------------------------
+
+
+def _waitlisted(edition, n: int, minutes_ago: int):
+    from django.utils import timezone
+
+    from tests.enrolment.test_perf_changes_reuse import _application
+
+    application = _application(edition, n, "waitlisted")
+    application.waitlisted_at = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+    application.save(update_fields=["waitlisted_at"])
+    return application
+
+
+def test_a_transfer_to_an_edition_where_the_participant_has_a_place_is_refused(edition, later_edition, coordinator):
+    from leergang.core.errors import Conflict
+    from tests import factories
+
+    place = _place(edition, coordinator)
+    factories.EnrolmentFactory(edition=later_edition, participant=place.participant)
+    before = (Invoice.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(Conflict) as refused, translation.override("en"):
+        changes.transfer(actor=coordinator, enrolment_id=place.pk, to_edition_id=later_edition.pk)
+    with translation.override("en"):
+        assert "already enrolled in that edition" in str(refused.value.detail)
+    assert (Invoice.objects.count(), Enrolment.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_transfer_to_a_full_edition_is_refused_even_by_held_offers(edition, later_edition, coordinator):
+    from leergang.core.errors import Conflict
+    from leergang.enrolment.models import Offer
+    from tests import factories
+
+    later_edition.capacity = 2
+    later_edition.save(update_fields=["capacity"])
+    factories.EnrolmentFactory(edition=later_edition)
+    Offer.objects.create(
+        application=_waitlisted(later_edition, 50, 5), edition=later_edition,
+        expires_at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(days=3),
+    )  # fmt: skip
+    place = _place(edition, coordinator)
+    with pytest.raises(Conflict) as refused, translation.override("en"):
+        changes.transfer(actor=coordinator, enrolment_id=place.pk, to_edition_id=later_edition.pk)
+    with translation.override("en"):
+        assert "That edition is full" in str(refused.value.detail)
+
+
+@pytest.mark.parametrize("free_after", [True, False])
+def test_the_seat_a_transfer_frees_is_offered_to_the_earliest_waitlisted_applicant(
+    edition, later_edition, coordinator, free_after
+):
+    from leergang.enrolment.models import Offer
+
+    place = _place(edition, coordinator)
+    others = [_place(edition, coordinator, paid=None) for _n in range(2)]
+    late, early = _waitlisted(edition, 60, 5), _waitlisted(edition, 61, 50)
+    # Three places; after the move two remain: a seat is free when the capacity is three.
+    Edition.objects.filter(pk=edition.pk).update(capacity=3 if free_after else 2)
+    changes.transfer(actor=coordinator, enrolment_id=place.pk, to_edition_id=later_edition.pk)
+    offered = list(Offer.objects.filter(edition=edition).values_list("application_id", flat=True))
+    assert offered == ([early.pk] if free_after else [])
+    assert len(others) == 2
+    late.refresh_from_db()
+    assert late.status == "waitlisted"
