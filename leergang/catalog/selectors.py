@@ -19,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
 from leergang.core.errors import NotFound
+from leergang.core.transactions import single_row
 from leergang.enrolment.selectors import with_seats_taken
 
-from .models import Edition, EditionStatus, LearningGoal, Programme, ProgrammeTeacher, Session, SessionPart
+from .models import Edition, EditionStatus, LearningGoal, Programme, ProgrammeTeacher, Session, SessionPart, Teacher
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -46,40 +47,109 @@ def _sessions_with_parts() -> Prefetch:
     return Prefetch("sessions", queryset=Session.objects.order_by("number").prefetch_related(Prefetch("parts", queryset=parts)))
 
 
-# What the programme page leaves out of its editions and their rooms: timestamps it never shows
-# (converting them for forty editions, rooms and locations was a good part of loading them).
+# What the programme page leaves out of the edition it shows and its room: timestamps it never shows.
 _PAGE_DEFERRED = tuple(
     f"{prefix}{field}" for prefix in ("", "room__", "room__location__") for field in ("created_at", "updated_at")
 )
 
 
+class EditionBrief:
+    """What the programme page's list of editions reads of each edition (its switch between them, the
+    featured edition): a programme has some forty, and loading each as a whole Edition with its room
+    cost more than the rest of the page's reading. The edition shown is read whole (edition_for_page)."""
+
+    __slots__ = ("id", "start_date", "status", "capacity", "seats_taken")
+
+    def __init__(self, id: int, start_date: datetime.date, status: str, capacity: int, seats_taken: int):  # noqa: A002 - as Edition calls it
+        self.id, self.start_date, self.status, self.capacity, self.seats_taken = id, start_date, status, capacity, seats_taken
+
+    @property
+    def pk(self) -> int:
+        return self.id
+
+    @property
+    def accepts_applications(self) -> bool:
+        return self.status == EditionStatus.OPEN
+
+
 def programme_for_page(*, user, slug: str) -> Programme:
     """The programme with `goals`, `lead_teacher_links` (with their teachers) and `visible_editions`
-    (by start date, with seats taken and the room's location; without sessions: a page shows one
-    edition's, see `sessions_for_page`). Four plain queries: on a page read at every visit, the
+    (EditionBrief, by start date, with seats taken; see `edition_for_page` for the one shown and
+    `sessions_for_page` for its sessions). Four plain queries: on a page read at every visit, the
     prefetch machinery cost more than the reading."""
-    programme = visible_programmes(user).filter(slug=slug).first()
+    programme = single_row(visible_programmes(user).filter(slug=slug))
     if programme is None:
         raise NotFound(_("There is no programme with this name."))
     programme.goals = list(LearningGoal.objects.filter(programme_id=programme.pk))
     programme.lead_teacher_links = list(ProgrammeTeacher.objects.filter(programme_id=programme.pk).select_related("teacher"))
-    editions = _visible_editions(user).filter(programme_id=programme.pk).select_related("room__location")
-    programme.visible_editions = list(with_seats_taken(editions.defer(*_PAGE_DEFERRED)).order_by("start_date", "id"))
-    for edition in programme.visible_editions:
-        edition.programme = programme
+    editions = with_seats_taken(_visible_editions(user).filter(programme_id=programme.pk)).order_by("start_date", "id")
+    programme.visible_editions = [
+        EditionBrief(*row) for row in editions.values_list("id", "start_date", "status", "capacity", "seats_taken")
+    ]
     return programme
 
 
+def _has_sessions() -> Func:
+    """Whether the edition has a session (EXISTS, one probe of the index session_edition_date)."""
+    table, column = Session._meta.db_table, Session._meta.get_field("edition").column
+    template = f'EXISTS (SELECT 1 FROM "{table}" WHERE "{column}" = %(expressions)s)'  # noqa: S608 - our own names
+    return Func(F("pk"), template=template, output_field=BooleanField())
+
+
+def edition_for_page(programme: Programme, brief: EditionBrief) -> Edition | None:
+    """The edition of `programme.visible_editions` a page shows, whole, with its room's location,
+    `programme`, `seats_taken` (as the list counted them) and `has_sessions` (so that a page need not
+    ask for sessions there are none of). One query; None if it was deleted since the list was read."""
+    editions = Edition.objects.filter(pk=brief.id, programme_id=programme.pk).select_related("room__location")
+    edition = single_row(editions.defer(*_PAGE_DEFERRED).annotate(has_sessions=_has_sessions()))
+    if edition is not None:
+        edition.programme = programme
+        edition.seats_taken = brief.seats_taken
+    return edition
+
+
+# What the programme page shows of a session and of its parts (see sessions_for_page).
+_SESSION_FIELDS = (
+    "id",
+    "edition_id",
+    "number",
+    "kind",
+    "date",
+    "start_time",
+    "end_time",
+    "theme_nl",
+    "theme_en",
+    "delivery_mode",
+)
+_PART_FIELDS = ("id", "session_id", "order", "title_nl", "title_en", "teacher_id")
+_PART_COLUMNS = ("parts__id", "parts__session_id", "parts__order", "parts__title_nl", "parts__title_en", "parts__teacher_id")
+
+
 def sessions_for_page(edition: Edition) -> list[Session]:
-    """The edition's sessions in order, each with `part_list` (its parts in order, with their
-    teachers): two plain queries."""
-    sessions = list(Session.objects.filter(edition_id=edition.pk).order_by("number"))
-    parts: dict[int, list[SessionPart]] = {session.pk: [] for session in sessions}
-    if sessions:
-        for part in SessionPart.objects.filter(session_id__in=list(parts)).select_related("teacher"):
-            parts[part.session_id].append(part)
-    for session in sessions:
-        session.part_list = parts[session.pk]
+    """The edition's sessions in order (only what the page shows of them), each with `part_list` (its
+    parts in order, with their teachers' names): one query, the sessions joined to their parts (a
+    session without parts is one row with none). Plain rows: model instances of every column and the
+    prefetch machinery cost more than the reading."""
+    if not getattr(edition, "has_sessions", True):
+        return []
+    rows = (
+        Session.objects.filter(edition_id=edition.pk)
+        .order_by("number", "parts__order", "parts__id")
+        .values_list(*_SESSION_FIELDS, *_PART_COLUMNS, "parts__teacher__name")
+    )
+    db = rows.db
+    sessions: list[Session] = []
+    split, teacher_at = len(_SESSION_FIELDS), len(_SESSION_FIELDS) + len(_PART_COLUMNS)
+    for row in rows:
+        if not sessions or sessions[-1].pk != row[0]:
+            session = Session.from_db(db, _SESSION_FIELDS, row[:split])
+            session.part_list = []
+            sessions.append(session)
+        if row[split] is not None:
+            part = SessionPart.from_db(db, _PART_FIELDS, row[split:teacher_at])
+            if part.teacher_id is not None:
+                part.teacher = Teacher.from_db(db, ("id", "name"), (part.teacher_id, row[teacher_at]))
+            session.part_list.append(part)
     return sessions
 
 
@@ -133,7 +203,7 @@ def with_sessions(edition: Edition) -> Edition:
     return edition
 
 
-def featured_edition(editions: list[Edition], today) -> Edition | None:
+def featured_edition(editions: list[EditionBrief], today) -> EditionBrief | None:
     """The edition a visitor most likely wants: the next one open for registration, else the
     next one that has not finished, else the most recent."""
     if not editions:

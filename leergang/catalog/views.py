@@ -52,20 +52,23 @@ _SWITCH_OTHER = """<li><a class="edition-link" href="?editie={pk}#programma">
             </a></li>"""
 
 
-def _edition_switch(editions: list[Edition], shown: Edition | None) -> SafeString:
+def _edition_switch(editions: list[selectors.EditionBrief], shown: Edition | None) -> SafeString:
     """The items of the programme page's list of editions (see _SWITCH_SHOWN): each edition's start
     date and status, "full" for one open for applications with every seat taken."""
-    full = mark_safe(gettext("Full – waiting list open"))  # noqa: S308 - our own catalogue's text, as {% translate %} prints it
+    full = gettext("Full – waiting list open")  # our own catalogue's text, printed as {% translate %} prints it
     labels = {value: escape(label) for value, label in EditionStatus.choices}
+    shown_id = shown.id if shown is not None else None
     items = []
     for other in editions:
         if other.accepts_applications and other.seats_taken >= other.capacity:
             status = full
         else:
             status = labels.get(other.status) or escape(other.status)
-        template = _SWITCH_SHOWN if shown is not None and other.id == shown.id else _SWITCH_OTHER
-        items.append(format_html(template, pk=other.id, date=edition_lists.start_date(other), status=status))
-    return mark_safe("\n          ".join(items))  # noqa: S308 - each item escaped by format_html
+        # Every value is escaped already (the date by edition_lists.start_date) or an id: str.format,
+        # not format_html, whose escaping of what is escaped already was half of this list's time.
+        template = _SWITCH_SHOWN if other.id == shown_id else _SWITCH_OTHER
+        items.append(template.format(pk=int(other.id), date=edition_lists.start_date(other), status=status))
+    return mark_safe("\n          ".join(items))  # noqa: S308 - each item's values escaped (see above)
 
 
 @login_not_required
@@ -78,7 +81,8 @@ def programme_page(request, slug):
     today = timezone.localdate()
     editions = programme.visible_editions
     featured = selectors.featured_edition(editions, today)
-    edition = _requested_edition(request, editions) or featured
+    shown = _requested_edition(request, editions) or featured
+    edition = selectors.edition_for_page(programme, shown) if shown else None
     sessions = selectors.sessions_for_page(edition) if edition else []
     gap_days = edition.min_gap_days if edition else 0
     context = {

@@ -17,6 +17,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.db.models import BooleanField, F, Func
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -27,11 +28,13 @@ from django.views.decorators.http import require_http_methods
 from leergang.catalog.models import Edition, Session, SessionKind
 from leergang.core import formatting
 from leergang.core.errors import DomainError
+from leergang.core.transactions import single_row
 from leergang.enrolment.inbox_forms import DomainErrorsMixin
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import groups
 from . import permissions as learning_permissions
+from .models import StudyGroup
 from .services import today
 from .widgets import PlainSelect
 
@@ -156,7 +159,7 @@ class SessionRow:
 
 def _edition(request: HttpRequest, edition_id: int) -> tuple[Edition, bool, Enrolment | None]:
     """The edition, whether the user runs it, and else the user's enrolment; a 404 for anyone else."""
-    edition = Edition.objects.select_related("programme").filter(pk=edition_id).order_by().only(*EDITION_FIELDS).first()
+    edition = single_row(Edition.objects.select_related("programme").filter(pk=edition_id).only(*EDITION_FIELDS))
     if edition is None:
         raise Http404("not found")
     if learning_permissions.can_manage_groups(request.user, edition):
@@ -248,7 +251,8 @@ def _context(
         )
 
     if staff and form is None and sessions:
-        form = _form(request, edition, sessions, all_groupings, data=None)
+        formed = {session.pk for session in sessions if session.number in all_groupings}
+        form = _form(request, edition, sessions, formed, data=None)
     return {
         "edition": edition,
         "programme": edition.programme,
@@ -262,10 +266,40 @@ def _context(
     }
 
 
-def _form(
-    request: HttpRequest, edition: Edition, sessions: list[Session], all_groupings: dict[int, list[groups.Group]], data: Any
-) -> GroupsForm:
-    formed = {session.pk for session in sessions if session.number in all_groupings}
+# What the form reads of a session (its choice's label and the confirmation's number).
+FORM_SESSION_FIELDS = ("number", "kind", "date", "theme_nl", "theme_en")
+
+
+def _groups_formed_at_number() -> Func:
+    """Whether groups of the edition were formed at a session with this session's number: the
+    sessions groups.groupings() files groupings under (EXISTS, so no row per member is read)."""
+    group, session = StudyGroup._meta.db_table, Session._meta.db_table
+    return Func(
+        F("edition_id"),
+        F("number"),
+        template=(
+            f'EXISTS (SELECT 1 FROM "{group}" g INNER JOIN "{session}" f ON f."id" = g."from_session_id" '  # noqa: S608 - our own names
+            'WHERE g."edition_id" = %(expressions)s)'
+        ),
+        arg_joiner=' AND f."number" = ',
+        output_field=BooleanField(),
+    )
+
+
+def _sessions_for_form(edition: Edition) -> tuple[list[Session], set[int]]:
+    """The edition's sessions (what the form reads of them) and the ids of those groups were formed
+    at, in one query: a post needs no more (the page around the form reads the groupings in full)."""
+    sessions = list(
+        Session.objects.filter(edition_id=edition.pk)
+        .order_by("number")
+        .only(*FORM_SESSION_FIELDS)
+        .annotate(groups_formed=_groups_formed_at_number())
+    )
+    return sessions, {session.pk for session in sessions if session.groups_formed}
+
+
+def _form(request: HttpRequest, edition: Edition, sessions: list[Session], formed: set[int], data: Any) -> GroupsForm:
+    """The form for `sessions`, `formed` the ids of those groups were formed at."""
     url = reverse("groups:edition", kwargs={"edition_id": edition.pk})
     if data is not None:
         return GroupsForm(data, sessions=sessions, formed=formed, refresh_url=url)
@@ -299,8 +333,8 @@ def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
         return _page(request, edition, staff, enrolment)
     if not staff:
         raise Http404("not found")
-    sessions = list(Session.objects.filter(edition=edition).order_by("number"))
-    form = _form(request, edition, sessions, groups.groupings(edition.pk), data=request.POST)
+    sessions, formed = _sessions_for_form(edition)
+    form = _form(request, edition, sessions, formed, data=request.POST)
     if not form.is_valid():
         return _page(request, edition, staff, None, form, status=422)
     session = form.sessions[form.cleaned_data["session"]]
