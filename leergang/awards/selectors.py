@@ -2,27 +2,38 @@
 
 Reads only, each with a fixed number of queries: for any enrolments at once (`standings_for`), per
 edition (`edition_standings`) or for many editions at once (`out_of_reach_by_edition`), never a
-query per enrolment, participant or session.
+query per enrolment, participant or session. The reads behind the office's overview
+(`out_of_reach_counts`) and behind issuing one award (`locked_place`, `issue_facts`,
+`issue_standing`) are written as SQL from the models' table and column names: they run on every
+visit or award, and building and compiling the ORM's queries took longer than running them; tests
+hold each equal to the ORM's read (tests/awards/test_out_of_reach_counts.py, test_issue_reads.py).
 """
+
+# ruff: noqa: S608 - the SQL is built from the models' table and column names, never from input
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from leergang.attendance.models import Attendance
-from leergang.catalog.models import Edition, EditionStatus, Session, SessionKind
+from leergang.catalog.models import Edition, EditionStatus, Programme, Session, SessionKind
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.learning import selectors as learning_selectors
-from leergang.learning.models import PaperSubmission
+from leergang.learning.models import PaperSubmission, PresentationSlot
 
 from . import rules
 from .models import Award
+
+User = get_user_model()
 
 # (session id, kind, date) in session order.
 SessionRow = tuple[int, str, datetime.date]
@@ -387,26 +398,6 @@ def _spare_by_edition(by_id: dict[int, Edition], sessions: dict[int, list[Sessio
     return spare
 
 
-def _spare_from_summary(by_id: dict[int, Edition], today: datetime.date) -> dict[int, int]:
-    """`_spare_by_edition` from one grouped read (per edition its number of content sessions and its
-    last closing date) instead of every session row: the office's overview asks it for some forty
-    editions on every visit."""
-    spare: dict[int, int] = {}
-    summary = (
-        Session.objects.filter(edition_id__in=list(by_id))
-        .order_by()
-        .values("edition_id")
-        .annotate(
-            content=Count("pk", filter=Q(kind=SessionKind.CONTENT)), closing=Max("date", filter=Q(kind=SessionKind.CLOSING))
-        )
-        .values_list("edition_id", "content", "closing")
-    )
-    for edition_id, content, closing in summary:
-        if closing is None or closing > today:  # not final: _facts' rule
-            spare[edition_id] = content - policy_for(by_id[edition_id].programme).min_content_attended
-    return spare
-
-
 def _missed_too_many(spare: dict[int, int], *, exclude_noticed: bool = False):
     """The ids (`enrolment_id`) of the active enrolments that missed (absent or excused) more content
     sessions than their edition can spare, as a subquery. Counted over the missed attendance rows
@@ -482,34 +473,190 @@ def out_of_reach_by_edition(
     return result
 
 
+def _table(model: Any) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _missed_counts_sql(editions: int) -> str:
+    """Per edition (of `editions` ids given as parameters twice, then today's date) whose closing
+    session is not past: its content sessions, and per number of content sessions of that edition
+    missed (absent or excused) how many of its active places missed that many. Counted over the
+    missed attendance rows only (a few per place), not over every place with all its attendance."""
+    ids = ", ".join(["%s"] * editions)
+    missed = ", ".join(f"'{status}'" for status in MISSED)
+    summary = (
+        f"SELECT s.edition_id, SUM(CASE WHEN s.kind = '{SessionKind.CONTENT}' THEN 1 ELSE 0 END) AS content,"
+        f" MAX(CASE WHEN s.kind = '{SessionKind.CLOSING}' THEN s.\"date\" END) AS closing"
+        f" FROM {_table(Session)} s WHERE s.edition_id IN ({ids}) GROUP BY s.edition_id"
+    )
+    places = (
+        f"SELECT e.edition_id, a.enrolment_id, COUNT(*) AS missed FROM {_table(Attendance)} a"
+        f" JOIN {_table(Enrolment)} e ON e.id = a.enrolment_id"
+        f" JOIN {_table(Session)} s ON s.id = a.session_id AND s.edition_id = e.edition_id"
+        f" WHERE e.edition_id IN ({ids}) AND e.status = '{EnrolmentStatus.ENROLLED}'"
+        f" AND a.status IN ({missed}) AND s.kind = '{SessionKind.CONTENT}'"
+        " GROUP BY e.edition_id, a.enrolment_id"
+    )
+    return (
+        f"SELECT t.edition_id, t.content, m.missed, COUNT(*) FROM ({summary}) t"
+        f" JOIN ({places}) m ON m.edition_id = t.edition_id"
+        " WHERE t.closing IS NULL OR t.closing > %s"
+        " GROUP BY t.edition_id, t.content, m.missed"
+    )
+
+
 def out_of_reach_counts(editions: Iterable[Edition], *, today: datetime.date | None = None) -> dict[int, int]:
     """Per edition (by id), how many of its active enrolments `out_of_reach_by_edition` would list,
-    for pages that show only the number (the office's overview): three queries for all the editions
-    (a summary of their sessions, the attendance of the places picked, the sessions of those places'
-    editions), without loading the places and their participants. `edition.programme` should be loaded."""
+    for pages that show only the number (the office's overview): one query written as SQL for all
+    the editions, without loading the places, their participants or their attendance: the overview
+    asks it for some forty editions on every visit, and building and compiling the ORM's queries
+    took several times as long as running them (tests/awards/test_out_of_reach_counts.py holds it
+    equal to the ORM's reads). Reads only `pk` and `programme` of the editions (model instances or
+    the overview's lighter ones); `edition.programme` should be loaded.
+
+    Before the outcome is final (no closing session past) an active place is out of reach exactly
+    when it missed more content sessions than the edition can spare: `out_of_reach` asks attended
+    plus not yet recorded (its content sessions minus the missed ones) to fall short of the rule's
+    minimum, with at least that many content sessions planned."""
     today = today or timezone.localdate()
     by_id = {edition.pk: edition for edition in editions}
     if not by_id:
         return {}
-    chosen = _missed_too_many(_spare_from_summary(by_id, today))
-    statuses: dict[int, dict[int, str]] = {}
-    edition_of: dict[int, int] = {}
-    rows = Attendance.objects.filter(enrolment_id__in=Subquery(chosen)).order_by()
-    for edition_id, enrolment_id, session_id, value in rows.values_list(
-        "enrolment__edition_id", "enrolment_id", "session_id", "status"
-    ):
-        statuses.setdefault(enrolment_id, {})[session_id] = value
-        edition_of[enrolment_id] = edition_id
-    # The full rule needs every session, but only of the editions with a place picked (`or [0]`: the
-    # query runs whatever the data, so the count is the same on every data set).
-    sessions = sessions_by_edition(set(edition_of.values()) or [0])
+    ids = list(by_id)
+    with connection.cursor() as cursor:
+        cursor.execute(_missed_counts_sql(len(ids)), [*ids, *ids, connection.ops.adapt_datefield_value(today)])
+        rows = cursor.fetchall()
     counts: dict[int, int] = {}
-    for enrolment_id, recorded in statuses.items():
-        edition = by_id[edition_of[enrolment_id]]
-        facts = _facts(sessions.get(edition.pk, []), recorded, paper="missing", presented=None, cancelled=False, today=today)
-        if out_of_reach(policy_for(edition.programme), facts):  # the same rule as everywhere
-            counts[edition.pk] = counts.get(edition.pk, 0) + 1
+    for edition_id, content, missed, places in rows:
+        needed = policy_for(by_id[edition_id].programme).min_content_attended
+        if content >= needed and missed > content - needed:
+            counts[edition_id] = counts.get(edition_id, 0) + places
     return counts
+
+
+@functools.lru_cache(maxsize=8)
+def _place_columns(db: Any) -> tuple[str, tuple[tuple[Any, list[str], list[tuple[Any, list]]], ...]]:
+    """For `locked_place` on the database connection `db` (kept per connection: a converter may ask
+    its connection): the select list, and per model (the place, its edition, the edition's
+    programme, the participant) its field names and each column's converters, as the ORM's compiler
+    applies them (dates, times, decimals, booleans and JSON as the models hold them)."""
+    parts, loaded = [], []
+    for model, alias in ((Enrolment, "e"), (Edition, "d"), (Programme, "p"), (User, "u")):
+        fields = model._meta.concrete_fields
+        parts += [f"{alias}.{db.ops.quote_name(field.column)}" for field in fields]
+        columns = [field.get_col(alias) for field in fields]
+        converters = [(col, db.ops.get_db_converters(col) + col.get_db_converters(db)) for col in columns]
+        loaded.append((model, [field.attname for field in fields], converters))
+    return ", ".join(parts), tuple(loaded)
+
+
+def _place_sql(columns: str) -> str:
+    lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
+    return (
+        f"SELECT {columns} FROM {_table(Enrolment)} e"
+        f" JOIN {_table(Edition)} d ON d.id = e.edition_id JOIN {_table(Programme)} p ON p.id = d.programme_id"
+        f" JOIN {_table(User)} u ON u.id = e.participant_id WHERE e.id = %s{lock}"
+    )
+
+
+def locked_place(enrolment_id: int) -> Enrolment | None:
+    """The enrolment with its edition, the edition's programme and its participant loaded, its row
+    locked (inside a transaction; the lock serialises issuing for one person), or None: one query
+    written as SQL, as the ORM's `select_for_update(of=("self",)).select_related("edition__programme",
+    "participant")` reads it (tests/awards/test_issue_reads.py compares them) without building and
+    compiling that query on every award issued."""
+    db = connections[DEFAULT_DB_ALIAS]
+    columns, models = _place_columns(db)
+    with db.cursor() as cursor:
+        cursor.execute(_place_sql(columns), [enrolment_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    instances, start = [], 0
+    for model, names, converters in models:
+        values = []
+        for value, (col, functions) in zip(row[start : start + len(names)], converters, strict=True):
+            for function in functions:
+                value = function(value, col, db)
+            values.append(value)
+        instances.append(model.from_db(db.alias, names, values))
+        start += len(names)
+    enrolment, edition, programme, participant = instances
+    edition.programme = programme
+    enrolment.edition, enrolment.participant = edition, participant
+    return enrolment
+
+
+@dataclass(frozen=True)
+class IssueFacts:
+    """What issuing one award reads of the place before its attendance (`issue_facts`)."""
+
+    held: tuple[str, str] | None  # the valid award as (kind, code), if any
+    paper: str  # the current paper's status, as `facts_for` reads it
+    presented: bool | None
+
+
+def _issue_facts_sql() -> str:
+    award, paper, slot = _table(Award), _table(PaperSubmission), _table(PresentationSlot)
+    valid = f"FROM {award} WHERE enrolment_id = %s AND revoked_at IS NULL ORDER BY issued_at DESC, id DESC LIMIT 1"
+    return (
+        f"SELECT (SELECT kind {valid}), (SELECT code {valid}),"
+        f" (SELECT result FROM {paper} WHERE enrolment_id = %s ORDER BY submitted_at DESC, id DESC LIMIT 1),"
+        f" (SELECT presented FROM {slot} WHERE enrolment_id = %s)"
+    )
+
+
+def issue_facts(enrolment_id: int) -> IssueFacts:
+    """For issuing one award (services.issue_award): the place's valid award, its current paper (the
+    latest upload) and whether it presented, in one query written as SQL: building and compiling the
+    ORM's three queries took longer than the rest of the reads together. There is at most one valid
+    award (a unique constraint) and one presentation slot per place."""
+    with connection.cursor() as cursor:
+        cursor.execute(_issue_facts_sql(), [enrolment_id] * 4)
+        kind, code, result, presented = cursor.fetchone()
+    return IssueFacts(
+        held=None if kind is None else (kind, code),
+        paper=_paper_info(None if result is None else PaperSubmission(result=result))["status"],
+        presented=None if presented is None else bool(presented),  # SQLite gives booleans as numbers
+    )
+
+
+def _sessions_with_attendance_sql() -> str:
+    return (
+        f'SELECT s.id, s.kind, s."date", a.status FROM {_table(Session)} s'
+        f" LEFT JOIN {_table(Attendance)} a ON a.session_id = s.id AND a.enrolment_id = %s"
+        " WHERE s.edition_id = %s ORDER BY s.number, s.id"
+    )
+
+
+def issue_standing(
+    enrolment: Enrolment, facts: IssueFacts, *, today: datetime.date | None = None
+) -> tuple[list[SessionRow], rules.Outcome]:
+    """For issuing one award: the edition's sessions (as `edition_sessions`) and the place's outcome
+    (as `standing`), from `issue_facts` and one query written as SQL that reads the sessions with the
+    place's attendance of them (attendance at another edition's session never counts).
+    `enrolment.edition.programme` should be loaded."""
+    to_date = Session._meta.get_field("date").to_python  # SQLite gives dates as text
+    sessions: list[SessionRow] = []
+    statuses: dict[int, str] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(_sessions_with_attendance_sql(), [enrolment.pk, enrolment.edition_id])
+        for pk, kind, day, status in cursor.fetchall():
+            sessions.append((pk, kind, to_date(day)))
+            if status is not None:
+                statuses[pk] = status
+    outcome = rules.evaluate(
+        policy_for(enrolment.edition.programme),
+        _facts(
+            sessions,
+            statuses,
+            paper=facts.paper,
+            presented=facts.presented,
+            cancelled=enrolment.status != EnrolmentStatus.ENROLLED,
+            today=today or timezone.localdate(),
+        ),
+    )
+    return sessions, outcome
 
 
 def participant_standings(user: Any, *, today: datetime.date | None = None) -> list[Standing]:

@@ -91,12 +91,7 @@ def _refuse(actor: Any, enrolment: Enrolment | None, not_found, denied) -> None:
 
 def _enrolment_for(actor: Any, enrolment_id: int) -> Enrolment:
     """The enrolment, locked (the lock serialises issuing for one person), with what an award needs."""
-    enrolment = (
-        Enrolment.objects.select_for_update(of=("self",))
-        .select_related("edition__programme", "participant")
-        .filter(pk=enrolment_id)
-        .first()
-    )
+    enrolment = selectors.locked_place(enrolment_id)
     if enrolment is None or not permissions.is_coordinator(actor):
         _refuse(actor, enrolment, ENROLMENT_NOT_FOUND, ONLY_OFFICE_ISSUES)
     return enrolment
@@ -253,12 +248,11 @@ def issue_award(*, actor: Any, enrolment_id: int, kind: str) -> Award:
     enrolment = _enrolment_for(actor, enrolment_id)
     if kind not in AwardKind.values:
         raise Invalid(UNKNOWN_KIND, [{"field": "kind", "message": str(UNKNOWN_KIND)}])
-    held = Award.objects.filter(enrolment=enrolment, revoked_at__isnull=True).values_list("kind", "code").first()
-    if held is not None:
-        raise Conflict(_holds(*held, HOLDS_DIPLOMA, HOLDS_CERTIFICATE))
-    # The edition's sessions are read once: for the rule and for the document's dates.
-    sessions = selectors.edition_sessions(enrolment.edition)
-    outcome = selectors.standing(enrolment, sessions=sessions)
+    facts = selectors.issue_facts(enrolment.pk)
+    if facts.held is not None:
+        raise Conflict(_holds(*facts.held, HOLDS_DIPLOMA, HOLDS_CERTIFICATE))
+    # The edition's sessions are read once (with the attendance): for the rule and for the document's dates.
+    sessions, outcome = selectors.issue_standing(enrolment, facts)
     refused = refusal(kind, enrolment, outcome)
     if refused:
         relevant = [c for c in outcome.criteria if kind == AwardKind.DIPLOMA or c.criterion == rules.ATTENDANCE]

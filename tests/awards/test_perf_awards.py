@@ -51,7 +51,7 @@ def test_standings_from_given_sessions_equal_those_read_by_the_selector():
 def test_the_document_from_given_sessions_equals_the_one_that_reads_them(django_assert_num_queries):
     edition = _loaded(finished_edition())
     sessions = selectors.edition_sessions(edition)
-    with django_assert_num_queries(2):  # the goals and the signatories only
+    with django_assert_num_queries(1):  # the goals with the signatories only
         given = EditionDocument.load(edition, sessions=sessions)
     assert given == EditionDocument.load(edition)
 
