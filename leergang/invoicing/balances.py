@@ -13,8 +13,7 @@ Over any set of documents: invoiced - credited - (paid - refunded) = sum of bala
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, OuterRef, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import DecimalField, F, Func, QuerySet
 
 from .models import Invoice, InvoiceKind, InvoiceStatus, Payment, Refund
 from .rules import cents
@@ -24,16 +23,27 @@ OUTSTANDING = (InvoiceStatus.OPEN, InvoiceStatus.PARTLY_PAID)
 _MONEY = DecimalField(max_digits=13, decimal_places=2)
 
 
-def _sum_of(model, link: str, outer: str = "pk") -> Coalesce:
-    rows = model.objects.filter(**{link: OuterRef(outer)}).order_by().values(link).annotate(s=Sum("amount")).values("s")
-    return Coalesce(Subquery(rows, output_field=_MONEY), Value(ZERO), output_field=_MONEY)
+class Summed(Func):
+    """The sum of the `amount`s of `model` whose `link` is the document (or, with outer="corrects",
+    the invoice it corrects), 0.00 without any: a correlated subquery written as SQL. The former
+    Coalesce(Subquery(model.objects.filter(link=OuterRef(outer))...Sum("amount"))) gave the same
+    values (a test holds them equal), but building and compiling three nested querysets cost about
+    a millisecond on every read."""
+
+    output_field = _MONEY
+
+    def __init__(self, model, link: str, outer: str = "pk") -> None:
+        table, column = model._meta.db_table, model._meta.get_field(link).column
+        # 0.00, not 0: PostgreSQL keeps the literal's two decimals (Decimal("0.00"), as before).
+        self.template = f'(SELECT COALESCE(SUM(s."amount"), 0.00) FROM "{table}" s WHERE s."{column}" = %(expressions)s)'  # noqa: S608 - names from the models
+        super().__init__(F(outer))
 
 
 def with_balances(queryset: QuerySet[Invoice]) -> QuerySet[Invoice]:
     return queryset.annotate(
-        paid=_sum_of(Payment, "invoice"),
-        refunded=_sum_of(Refund, "credit_note"),
-        paid_on_corrected=_sum_of(Payment, "invoice", outer="corrects"),
+        paid=Summed(Payment, "invoice"),
+        refunded=Summed(Refund, "credit_note"),
+        paid_on_corrected=Summed(Payment, "invoice", outer="corrects"),
     )
 
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.catalog.models import Edition
 from leergang.core.errors import NotFound
+from leergang.core.transactions import single_row
 from leergang.enrolment.models import Enrolment
 
 from . import balances, payment_rules, selectors
@@ -156,7 +157,7 @@ def edition_money(edition_id: int, *, on: datetime.date | None = None) -> Editio
     invoices and credit notes, oldest first, and the edition's totals. Three queries whatever the
     number of participants. NotFound for an unknown edition."""
     on = on or timezone.localdate()
-    edition = Edition.objects.select_related("programme").filter(pk=edition_id).first()
+    edition = single_row(Edition.objects.select_related("programme").filter(pk=edition_id))
     if edition is None:
         raise NotFound(_("There is no edition with this number."))
     enrolments = {

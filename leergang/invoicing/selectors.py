@@ -3,7 +3,7 @@
 import re
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import CharField, F, Func, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from leergang.core.errors import NotFound
@@ -14,11 +14,22 @@ from .permissions import can_view_invoice
 NUMBER = re.compile(r"[0-9]{4}-[0-9]{4,9}")
 
 
+class CreditNoteNumber(Func):
+    """The number of the credit note that corrects the invoice (None without one), as SQL: an invoice
+    has one credit note at most (a unique constraint), so the subquery needs no ordering or limit, and
+    nothing is built and compiled as a nested queryset on every read."""
+
+    template = f'(SELECT c."number" FROM "{Invoice._meta.db_table}" c WHERE c."corrects_id" = %(expressions)s)'  # noqa: S608 - names from the models
+    output_field = CharField()
+
+    def __init__(self) -> None:
+        super().__init__(F("pk"))
+
+
 def documents() -> QuerySet[Invoice]:
     """Invoices with what presenting or printing them needs: the invoice a credit note corrects, the
     enrolment (whose participant may see it) and `credit_note_number`, the credit note that corrects it."""
-    credit_note = Invoice.objects.filter(corrects=OuterRef("pk")).values("number")[:1]
-    return Invoice.objects.select_related("corrects", "enrolment").annotate(credit_note_number=Subquery(credit_note))
+    return Invoice.objects.select_related("corrects", "enrolment").annotate(credit_note_number=CreditNoteNumber())
 
 
 def visible_invoice(*, user: Any, number: str) -> Invoice:
