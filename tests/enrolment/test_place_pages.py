@@ -502,3 +502,21 @@ def test_a_form_sent_for_a_place_that_does_not_exist_is_a_404(office, later_edit
     before = stored()
     assert office.post(url(action, 999999), data).status_code == 404
     assert stored() == before
+
+
+def test_the_ids_a_transfer_form_checks_are_the_editions_the_page_lists(make_place, edition, later_edition, programme):
+    from leergang.enrolment import views_changes
+
+    factories.EditionFactory(programme=programme, start_date=datetime.date(2026, 9, 2))  # earlier
+    factories.EditionFactory(programme=programme, start_date=datetime.date(2027, 10, 6), status="completed")
+    factories.EditionFactory(start_date=datetime.date(2027, 11, 3))  # another programme
+    draft = factories.EditionFactory(programme=programme, start_date=datetime.date(2028, 1, 12), status="draft")
+    same_day = factories.EditionFactory(programme=programme, start_date=edition.start_date)
+    seen = []
+    for place_edition in (edition, later_edition, draft, same_day):
+        enrolment, _invoice = make_place(edition=place_edition)
+        listed = [e.pk for e in views_changes._later_editions(enrolment)]
+        assert sorted(views_changes._later_edition_ids(enrolment.pk)) == sorted(listed)
+        seen.append(len(listed))
+    assert seen == [2, 1, 0, 2]  # later: the open and the draft one; the draft; none; as the first
+    assert views_changes._later_edition_ids(999999) == []
