@@ -14,18 +14,18 @@ hold each equal to the ORM's read (tests/awards/test_out_of_reach_counts.py, tes
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import connection
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from leergang.attendance.models import Attendance
 from leergang.catalog.models import Edition, EditionStatus, Programme, Session, SessionKind
+from leergang.core import sql_rows
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.learning import selectors as learning_selectors
 from leergang.learning.models import PaperSubmission, PresentationSlot
@@ -534,54 +534,24 @@ def out_of_reach_counts(editions: Iterable[Edition], *, today: datetime.date | N
     return counts
 
 
-@functools.lru_cache(maxsize=8)
-def _place_columns(db: Any) -> tuple[str, tuple[tuple[Any, list[str], list[tuple[Any, list]]], ...]]:
-    """For `locked_place` on the database connection `db` (kept per connection: a converter may ask
-    its connection): the select list, and per model (the place, its edition, the edition's
-    programme, the participant) its field names and each column's converters, as the ORM's compiler
-    applies them (dates, times, decimals, booleans and JSON as the models hold them)."""
-    parts, loaded = [], []
-    for model, alias in ((Enrolment, "e"), (Edition, "d"), (Programme, "p"), (User, "u")):
-        fields = model._meta.concrete_fields
-        parts += [f"{alias}.{db.ops.quote_name(field.column)}" for field in fields]
-        columns = [field.get_col(alias) for field in fields]
-        converters = [(col, db.ops.get_db_converters(col) + col.get_db_converters(db)) for col in columns]
-        loaded.append((model, [field.attname for field in fields], converters))
-    return ", ".join(parts), tuple(loaded)
-
-
-def _place_sql(columns: str) -> str:
-    lock = " FOR UPDATE OF e" if connection.features.has_select_for_update_of else ""
+def _place_sql() -> str:
     return (
-        f"SELECT {columns} FROM {_table(Enrolment)} e"
+        f"FROM {_table(Enrolment)} e"
         f" JOIN {_table(Edition)} d ON d.id = e.edition_id JOIN {_table(Programme)} p ON p.id = d.programme_id"
-        f" JOIN {_table(User)} u ON u.id = e.participant_id WHERE e.id = %s{lock}"
+        f" JOIN {_table(User)} u ON u.id = e.participant_id WHERE e.id = %s{sql_rows.lock_clause('e')}"
     )
 
 
 def locked_place(enrolment_id: int) -> Enrolment | None:
     """The enrolment with its edition, the edition's programme and its participant loaded, its row
     locked (inside a transaction; the lock serialises issuing for one person), or None: one query
-    written as SQL, as the ORM's `select_for_update(of=("self",)).select_related("edition__programme",
-    "participant")` reads it (tests/awards/test_issue_reads.py compares them) without building and
-    compiling that query on every award issued."""
-    db = connections[DEFAULT_DB_ALIAS]
-    columns, models = _place_columns(db)
-    with db.cursor() as cursor:
-        cursor.execute(_place_sql(columns), [enrolment_id])
-        row = cursor.fetchone()
-    if row is None:
+    written as SQL (core.sql_rows), as the ORM's `select_for_update(of=("self",)).select_related(
+    "edition__programme", "participant")` reads it (tests/awards/test_issue_reads.py compares them)
+    without building and compiling that query on every award issued."""
+    rows = sql_rows.read_joined(_place_sql(), [enrolment_id], ((Enrolment, "e"), (Edition, "d"), (Programme, "p"), (User, "u")))
+    if not rows:
         return None
-    instances, start = [], 0
-    for model, names, converters in models:
-        values = []
-        for value, (col, functions) in zip(row[start : start + len(names)], converters, strict=True):
-            for function in functions:
-                value = function(value, col, db)
-            values.append(value)
-        instances.append(model.from_db(db.alias, names, values))
-        start += len(names)
-    enrolment, edition, programme, participant = instances
+    enrolment, edition, programme, participant = rows[0]
     edition.programme = programme
     enrolment.edition, enrolment.participant = edition, participant
     return enrolment

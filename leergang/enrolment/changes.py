@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -33,12 +33,11 @@ from leergang.catalog.models import Edition, EditionStatus
 from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound
 from leergang.core.formatting import long_date
-from leergang.core.transactions import single_row
 from leergang.invoicing import refunds, sending
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 from leergang.invoicing.services import issue_credit_note, issue_fee_invoice, issue_invoice
 
-from . import cancellation_rules
+from . import cancellation_rules, locked_rows
 from .models import ChangeKind, Enrolment, EnrolmentChange, EnrolmentStatus
 from .selectors import SEATS_TAKEN
 from .services import _require_office, offer_next_seat
@@ -73,12 +72,7 @@ def standing_invoice(enrolment: Enrolment) -> Invoice | None:
 def _locked_standing_invoice(enrolment: Enrolment) -> Invoice | None:
     """The place's standing invoice, locked (after the place: the lock order above); it is what a
     change of plan credits (issue_credit_note with `locked`, which then does not read it again)."""
-    # At most one (a unique constraint), so no ORDER BY.
-    return single_row(
-        Invoice.objects.select_for_update()
-        .filter(enrolment=enrolment, kind=InvoiceKind.INVOICE)
-        .exclude(status=InvoiceStatus.CREDITED)
-    )
+    return locked_rows.standing_invoice(enrolment.pk)
 
 
 def standing_language(enrolment: Enrolment, invoice: Invoice | None = None) -> str:
@@ -101,13 +95,11 @@ def fee_on(invoice: Invoice | None, terms: cancellation_rules.Terms, on: datetim
 
 
 def _locked_enrolment(enrolment_id: int) -> tuple[Edition, Enrolment]:
-    # The place's edition found and locked in one query (FOR UPDATE OF the edition's row only).
-    edition = single_row(
-        Edition.objects.select_for_update(of=("self",)).select_related("programme").filter(enrolments=enrolment_id)
-    )
-    if edition is None:
+    """The place's edition (with its programme), then the place (with its holder), each locked."""
+    edition = next(iter(locked_rows.editions(place_id=enrolment_id).values()), None)
+    enrolment = locked_rows.place(enrolment_id) if edition is not None else None
+    if enrolment is None:
         raise NotFound(_("There is no enrolment with this number."))
-    enrolment = Enrolment.objects.select_for_update(of=("self",)).select_related("participant").get(pk=enrolment_id)
     return edition, enrolment
 
 
@@ -365,15 +357,8 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
     # The place's edition and the target locked in one query, in id order, so two transfers in
     # opposite directions cannot deadlock; an unknown place or target is simply missing from the
     # result (the transaction then ends, and the lock with it).
-    place_edition = Enrolment.objects.filter(pk=enrolment_id).values("edition_id")
-    locked = {
-        e.pk: e
-        for e in Edition.objects.select_for_update(of=("self",))
-        .select_related("programme")
-        .filter(Q(pk__in=place_edition) | Q(pk=to_edition_id))
-        .order_by("pk")
-    }
-    old = single_row(Enrolment.objects.select_for_update(of=("self",)).select_related("participant").filter(pk=enrolment_id))
+    locked = locked_rows.editions(place_id=enrolment_id, also=to_edition_id)
+    old = locked_rows.place(enrolment_id)
     if old is None:
         raise NotFound(_("There is no enrolment with this number."))
     if to_edition_id not in locked:

@@ -190,4 +190,4 @@ def test_the_locked_place_is_what_the_orm_loaded(places):
         assert not found._state.adding and found._state.db == "default"
     assert selectors.locked_place(places[-1].pk + 1000) is None
     if connection.vendor == "postgresql":
-        assert selectors._place_sql("1").endswith("FOR UPDATE OF e")
+        assert selectors._place_sql().endswith("FOR UPDATE OF e")

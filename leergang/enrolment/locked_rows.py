@@ -1,0 +1,62 @@
+"""The rows a change of plan locks, read as SQL (core.sql_rows): editions with their programme, the
+place with its holder, the place's standing invoice. Each is what the ORM's select_for_update with
+select_related loads (tests/enrolment/test_locked_rows.py compares them field by field); building
+and compiling those three wide queries was a tenth of a transfer's time.
+
+Lock order as in changes.py: the edition(s), by id, then the place, then its invoice.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from leergang.catalog.models import Edition, Programme
+from leergang.core.sql_rows import lock_clause, read_joined, table
+from leergang.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
+
+from .models import Enrolment
+
+
+def editions(*, place_id: int, also: int | None = None) -> dict[int, Edition]:
+    """The place's edition (and the edition `also`), each with its programme, locked in id order; an
+    unknown place or edition is simply missing."""
+    where = f'd."id" IN (SELECT "edition_id" FROM {table(Enrolment)} WHERE "id" = %s)'  # noqa: S608 - names from the models
+    params: list[int] = [place_id]
+    if also is not None:
+        where, params = f'({where} OR d."id" = %s)', [place_id, also]
+    rows = read_joined(
+        f'FROM {table(Edition)} d JOIN {table(Programme)} p ON p."id" = d."programme_id" WHERE {where} ORDER BY d."id"'
+        + lock_clause("d"),
+        params,
+        ((Edition, "d"), (Programme, "p")),
+    )
+    found = {}
+    for edition, programme in rows:
+        edition.programme = programme
+        found[edition.pk] = edition
+    return found
+
+
+def place(place_id: int) -> Enrolment | None:
+    """The place with its holder, locked (after its edition)."""
+    user = get_user_model()
+    rows = read_joined(
+        f'FROM {table(Enrolment)} e JOIN {table(user)} u ON u."id" = e."participant_id" WHERE e."id" = %s' + lock_clause("e"),
+        [place_id],
+        ((Enrolment, "e"), (user, "u")),
+    )
+    if not rows:
+        return None
+    enrolment, holder = rows[0]
+    enrolment.participant = holder
+    return enrolment
+
+
+def standing_invoice(place_id: int) -> Invoice | None:
+    """The place's invoice that still counts, locked (after the place); at most one (a unique constraint)."""
+    rows = read_joined(
+        f'FROM {table(Invoice)} i WHERE i."enrolment_id" = %s AND i."kind" = %s AND i."status" <> %s' + lock_clause("i"),
+        [place_id, InvoiceKind.INVOICE, InvoiceStatus.CREDITED],
+        ((Invoice, "i"),),
+    )
+    return rows[0][0] if rows else None
