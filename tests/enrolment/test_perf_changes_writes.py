@@ -17,6 +17,7 @@ from leergang.enrolment import changes
 from leergang.enrolment.models import Enrolment, EnrolmentChange
 from leergang.invoicing import sending
 from leergang.invoicing.models import Invoice, InvoiceCounter
+from tests import factories
 
 from .test_perf_changes_reuse import _place
 
@@ -27,15 +28,11 @@ AUDIT_INSERT = 'INSERT INTO "core_auditentry"'
 
 @pytest.fixture
 def programme(db):
-    from tests import factories
-
     return factories.ProgrammeFactory(vat_exempt=True)
 
 
 @pytest.fixture
 def edition(programme):
-    from tests import factories
-
     edition = factories.EditionFactory(
         programme=programme, start_date=datetime.date(2027, 1, 13), fee=D("2995.00"), cancellation_free_until=None,
         cancellation_fee_kind="amount", cancellation_fee_value=D("750"),
@@ -46,8 +43,6 @@ def edition(programme):
 
 @pytest.fixture
 def later_edition(programme):
-    from tests import factories
-
     edition = factories.EditionFactory(programme=programme, start_date=datetime.date(2027, 9, 1), fee=D("3195.00"), status="open")
     factories.SessionFactory(edition=edition, number=1, date=datetime.date(2027, 9, 1))
     return edition
@@ -130,7 +125,7 @@ def test_a_change_that_fails_at_its_last_step_leaves_nothing_behind(kind, editio
 def _waitlisted(edition, n: int, minutes_ago: int):
     from django.utils import timezone
 
-    from tests.enrolment.test_perf_changes_reuse import _application
+    from .test_perf_changes_reuse import _application
 
     application = _application(edition, n, "waitlisted")
     application.waitlisted_at = timezone.now() - datetime.timedelta(minutes=minutes_ago)
@@ -140,7 +135,6 @@ def _waitlisted(edition, n: int, minutes_ago: int):
 
 def test_a_transfer_to_an_edition_where_the_participant_has_a_place_is_refused(edition, later_edition, coordinator):
     from leergang.core.errors import Conflict
-    from tests import factories
 
     place = _place(edition, coordinator)
     factories.EnrolmentFactory(edition=later_edition, participant=place.participant)
@@ -155,7 +149,6 @@ def test_a_transfer_to_an_edition_where_the_participant_has_a_place_is_refused(e
 def test_a_transfer_to_a_full_edition_is_refused_even_by_held_offers(edition, later_edition, coordinator):
     from leergang.core.errors import Conflict
     from leergang.enrolment.models import Offer
-    from tests import factories
 
     later_edition.capacity = 2
     later_edition.save(update_fields=["capacity"])
