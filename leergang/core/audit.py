@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import connection, models
 
+from . import sql_rows
 from .models import AuditEntry
 
 
@@ -58,7 +59,7 @@ def batched() -> Iterator[None]:
     finally:
         _batch.reset(token)
     if entries:
-        AuditEntry.objects.bulk_create(entries)
+        sql_rows.insert_all(entries)
 
 
 def record(
@@ -80,7 +81,7 @@ def record(
     )
     pending = _batch.get()
     if pending is None:
-        entry.save(force_insert=True)
+        sql_rows.insert(entry)
     else:
         pending.append(entry)
     return entry

@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from leergang.catalog.models import Edition, EditionStatus
-from leergang.core import audit
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Conflict, Invalid, NotFound
 from leergang.core.formatting import long_date
 from leergang.invoicing import refunds, sending
@@ -117,7 +117,7 @@ def _one_action(service: Callable[P, R]) -> Callable[P, R]:
 
 def _close(enrolment: Enrolment) -> None:
     enrolment.status, enrolment.cancelled_at = EnrolmentStatus.CANCELLED, timezone.now()
-    enrolment.save(update_fields=["status", "cancelled_at", "updated_at"])
+    sql_rows.update(enrolment, "status", "cancelled_at", "updated_at")
 
 
 class PlaceClosed(Conflict):
@@ -245,15 +245,17 @@ def _move_money(
 
 
 def _record_change(*, actor: Any, kind: str, old: Enrolment, new: Enrolment, reason: str, credit_note, invoice) -> None:
-    EnrolmentChange.objects.create(
-        kind=kind,
-        from_enrolment=old,
-        to_enrolment=new,
-        reason=reason,
-        credit_note=credit_note,
-        invoice=invoice,
-        created_at=timezone.now(),
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    sql_rows.insert(
+        EnrolmentChange(
+            kind=kind,
+            from_enrolment=old,
+            to_enrolment=new,
+            reason=reason,
+            credit_note=credit_note,
+            invoice=invoice,
+            created_at=timezone.now(),
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
     )
     audit.record(
         actor=actor,
@@ -321,8 +323,10 @@ def substitute(
             _("This person is already enrolled in this edition."), [{"field": "email", "message": str(_("Already enrolled."))}]
         )
     _close(old)
-    new = Enrolment.objects.create(
-        edition=edition, participant=person, organisation=old.organisation if organisation is None else organisation.strip()
+    new = sql_rows.insert(
+        Enrolment(
+            edition=edition, participant=person, organisation=old.organisation if organisation is None else organisation.strip()
+        )
     )
     # Read once: it decides the language of the default reason and is the invoice to credit.
     standing = _locked_standing_invoice(old)
@@ -400,7 +404,7 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
             [{"field": "edition", "message": str(_("Already enrolled there."))}],
         )
     _close(old)
-    new = Enrolment.objects.create(edition=target, participant=old.participant, organisation=old.organisation)
+    new = sql_rows.insert(Enrolment(edition=target, participant=old.participant, organisation=old.organisation))
     standing = _locked_standing_invoice(old)  # read once, as in substitute
     with translation.override(standing_language(old, standing)):
         reason = reason or str(_("Moved to the edition starting %(date)s") % {"date": long_date(target.start_date)})

@@ -1,5 +1,6 @@
 """The rows a change of plan locks, read as SQL (core.sql_rows): editions with their programme, the
-place with its holder, the place's standing invoice. Each is what the ORM's select_for_update with
+place with its holder, the place's standing invoice; and the applicant a freed seat is offered to.
+Each is what the ORM's select_for_update with
 select_related loads (tests/enrolment/test_locked_rows.py compares them field by field); building
 and compiling those three wide queries was a tenth of a transfer's time.
 
@@ -14,7 +15,8 @@ from leergang.catalog.models import Edition, Programme
 from leergang.core.sql_rows import lock_clause, read_joined, table
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 
-from .models import Enrolment
+from .models import Application, ApplicationStatus, Enrolment
+from .selectors import SeatsTaken
 
 
 def editions(*, place_id: int, also: int | None = None) -> dict[int, Edition]:
@@ -60,3 +62,17 @@ def standing_invoice(place_id: int) -> Invoice | None:
         ((Invoice, "i"),),
     )
     return rows[0][0] if rows else None
+
+
+def first_waitlisted(edition_id: int) -> tuple[Application, int] | None:
+    """The applicant waitlisted earliest for the edition, locked, with the seats taken in it (call
+    under the edition's lock, which every change of the seats takes first); None without one."""
+    seats = SeatsTaken.template % {"expressions": 'a."edition_id"'}
+    rows = read_joined(
+        f'FROM {table(Application)} a WHERE a."edition_id" = %s AND a."status" = %s '
+        'ORDER BY a."waitlisted_at", a."id" LIMIT 1' + lock_clause("a"),
+        [edition_id, ApplicationStatus.WAITLISTED],
+        ((Application, "a"),),
+        extra=seats,
+    )
+    return (rows[0][0], rows[0][1]) if rows else None

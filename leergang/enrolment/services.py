@@ -21,7 +21,7 @@ from leergang.core import audit
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.invoicing import discounts
 
-from . import rules
+from . import locked_rows, rules
 from .models import (
     CLOSED_APPLICATION_STATES,
     Application,
@@ -32,7 +32,7 @@ from .models import (
     Offer,
     OfferStatus,
 )
-from .selectors import SeatsTaken, seats_taken
+from .selectors import seats_taken
 
 OFFER_DAYS = 7  # contract: an offer's deadline defaults to seven days
 
@@ -414,15 +414,11 @@ def offer_next_seat(*, edition: Edition, days: int = OFFER_DAYS) -> Offer | None
     """Offer a free seat to the applicant waitlisted earliest (call under the edition's lock)."""
     # The applicant waitlisted earliest with the seats taken, in one query (counted after the
     # edition's lock was taken, which every change of the seats takes first).
-    application = (
-        Application.objects.select_for_update(of=("self",))
-        .filter(edition=edition, status=ApplicationStatus.WAITLISTED)
-        .annotate(seats_taken=SeatsTaken("edition_id"))
-        .order_by("waitlisted_at", "id")
-        .first()
-    )
-    if application is None or application.seats_taken >= edition.capacity:
+    found = locked_rows.first_waitlisted(edition.pk)
+    if found is None or found[1] >= edition.capacity:
         return None
+    application = found[0]
+    application.edition = edition
     offer = Offer.objects.create(
         application=application, edition=edition, expires_at=timezone.now() + datetime.timedelta(days=days)
     )

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from leergang.core import audit
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Invalid
 from leergang.core.formatting import long_date
 
@@ -109,6 +109,21 @@ def redeem(*, code: str, application: Any, today: datetime.date | None = None) -
         obj=discount,
         after={"code": discount.code, "application": application.pk, "redemption": redemption.pk},
     )
+    return redemption
+
+
+def redemption_for(application_id: int) -> DiscountRedemption | None:
+    """The code redeemed with an application, with the code (at most one: one per application).
+    Read as SQL (core.sql_rows): it is part of every invoice a change of plan issues."""
+    rows = sql_rows.read_joined(
+        f'FROM {sql_rows.table(DiscountRedemption)} r JOIN {sql_rows.table(DiscountCode)} c ON c."id" = r."discount_id" '
+        'WHERE r."application_id" = %s',
+        [application_id],
+        ((DiscountRedemption, "r"), (DiscountCode, "c")),
+    )
+    if not rows:
+        return None
+    redemption, redemption.discount = rows[0]
     return redemption
 
 

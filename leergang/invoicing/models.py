@@ -194,6 +194,10 @@ class Invoice(TimeStampedModel):
     def is_credit_note(self) -> bool:
         return self.kind == InvoiceKind.CREDIT_NOTE
 
+    # core.sql_rows may write it: save() below only guards updates, and sql_rows.update keeps the same
+    # rule (MUTABLE_FIELDS).
+    plain_writes = True
+
     def save(self, *args, **kwargs):
         """Insert once; afterwards only the status may be saved (`save(update_fields=["status", ...])`)."""
         if not self._state.adding:

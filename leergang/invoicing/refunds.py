@@ -18,7 +18,7 @@ from django.db.models import Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from leergang.core import audit
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Conflict, NotFound
 
 from . import payment_rules
@@ -61,7 +61,7 @@ def _settle(actor: Any, credit_note: Invoice) -> None:
     """A credit note whose refunds reach what was paid is `paid`."""
     if credit_note.status == InvoiceStatus.OPEN and still_owed_back(credit_note) <= 0:
         credit_note.status = InvoiceStatus.PAID
-        credit_note.save(update_fields=["status"])
+        sql_rows.update(credit_note, "status", "updated_at")
         audit.record(
             actor=actor, action="credit_note.refunded", obj=credit_note, before={"status": "open"}, after={"status": "paid"}
         )
@@ -122,18 +122,20 @@ def carry_over(*, actor: Any, credit_note: Invoice, invoice: Invoice, on: dateti
     on = on or timezone.localdate()
     with translation.override(invoice.language):
         reference = str(CARRIED_OVER % {"number": credit_note.number})
-    payment = Payment.objects.create(
-        invoice=invoice, paid_on=on, amount=amount, reference=reference, recorded_at=timezone.now(), recorded_by=actor
+    payment = sql_rows.insert(
+        Payment(invoice=invoice, paid_on=on, amount=amount, reference=reference, recorded_at=timezone.now(), recorded_by=actor)
     )
-    refund = Refund.objects.create(
-        credit_note=credit_note,
-        paid_on=on,
-        amount=amount,
-        method=RefundMethod.OFFSET,
-        reference=invoice.number,
-        offset_payment=payment,
-        recorded_at=timezone.now(),
-        recorded_by=actor,
+    refund = sql_rows.insert(
+        Refund(
+            credit_note=credit_note,
+            paid_on=on,
+            amount=amount,
+            method=RefundMethod.OFFSET,
+            reference=invoice.number,
+            offset_payment=payment,
+            recorded_at=timezone.now(),
+            recorded_by=actor,
+        )
     )
     invoice.paid = paid + amount
     if getattr(credit_note, "refunded", None) is not None:

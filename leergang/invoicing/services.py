@@ -31,14 +31,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from leergang.catalog.models import Session
-from leergang.core import audit
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Conflict, Invalid, NotFound
 from leergang.core.formatting import long_date
-from leergang.core.transactions import atomic_unless_joined, single_row
+from leergang.core.transactions import atomic_unless_joined
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import discount_rules, discounts, rules
-from .models import DiscountRedemption, Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus
+from .models import Invoice, InvoiceCounter, InvoiceKind, InvoicePurpose, InvoiceStatus
 from .payments import paid_of
 
 # What a credit note or a cancellation fee invoice takes over from the invoice it follows: the same
@@ -97,6 +97,10 @@ def _take_number(year: int) -> tuple[int, str]:
     return counter.last_number, rules.invoice_number(year, counter.last_number)
 
 
+# The edition's last day (as in _enrolment_to_invoice), for a place created in this transaction.
+_LAST_DAY = f'SELECT MAX("date") FROM "{Session._meta.db_table}" WHERE "edition_id" = %s'  # noqa: S608 - names from the model
+
+
 def _issuer() -> dict[str, str]:
     return {
         "issuer_name": settings.INVOICE_ISSUER_NAME,
@@ -137,11 +141,11 @@ def _insert(
     `contended=False`: the caller's locks (or a place created in its own transaction) leave no race to
     lose, so no savepoint is needed; a constraint error would then be a bug, and ends the transaction."""
     if not contended:
-        invoice.save(force_insert=True)
+        sql_rows.insert(invoice)
         return
     try:
         with transaction.atomic():
-            invoice.save(force_insert=True)
+            sql_rows.insert(invoice)
     except IntegrityError:
         if corrects is not None:
             _refuse_credited_twice(corrects)
@@ -191,9 +195,7 @@ def issue_invoice(
     if new_place:
         # Created in the caller's transaction, its edition and participant in hand: enrolled and
         # without an invoice by construction, so only the edition's last day is read.
-        edition_end_date = (
-            Session.objects.filter(edition_id=enrolment.edition_id).order_by("-date").values_list("date", flat=True).first()
-        )
+        edition_end_date = sql_rows.scalar(_LAST_DAY, [enrolment.edition_id], Session._meta.get_field("date"))
     else:
         enrolment = _enrolment_to_invoice(enrolment.pk)
         edition_end_date = enrolment.edition_end_date
@@ -211,11 +213,7 @@ def issue_invoice(
         description = f"{description} ({includes})"
     lines = [rules.line(description, edition.fee)]
     application_id = discount_application_id or enrolment.application_id
-    redemption = (
-        single_row(DiscountRedemption.objects.select_related("discount").filter(application_id=application_id))
-        if application_id
-        else None
-    )
+    redemption = discounts.redemption_for(application_id) if application_id else None
     if redemption is not None:
         discount = discounts.amount_for(redemption, edition.fee)
         if discount > 0:
@@ -339,7 +337,7 @@ def issue_credit_note(
 
     before = {"status": original.status}
     original.status = InvoiceStatus.CREDITED
-    original.save(update_fields=["status"])
+    sql_rows.update(original, "status", "updated_at")
     audit.record(
         actor=actor,
         action="invoice.credited",

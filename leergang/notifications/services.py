@@ -18,6 +18,8 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import translation
 
+from leergang.core import sql_rows
+
 from . import rules, tasks
 from .models import OutboxEmail, OutboxTask
 
@@ -78,9 +80,7 @@ def queue_email(**fields) -> OutboxEmail:
     Raises ValueError for what could never be sent (no or malformed recipients, an unknown
     language, an attachment without a MIME type), so the mistake shows in the caller's transaction.
     """
-    email = build_email(**fields)
-    email.save()
-    return email
+    return sql_rows.insert(build_email(**fields))
 
 
 def queue_all(emails: list[OutboxEmail]) -> list[OutboxEmail]:
@@ -128,9 +128,7 @@ def build_templated_email(
 def queue_templated_email(**fields) -> OutboxEmail:
     """Render a templated e-mail in its recipient's language and queue it (arguments as
     `build_templated_email`: to, template, context, language, attachments, kind, related)."""
-    email = build_templated_email(**fields)
-    email.save()
-    return email
+    return sql_rows.insert(build_templated_email(**fields))
 
 
 def queue_task(name: str, payload: dict) -> OutboxTask:

@@ -12,7 +12,8 @@ from django.utils import timezone
 from leergang.catalog.models import Edition
 from leergang.core import sql_rows
 from leergang.enrolment import changes, locked_rows
-from leergang.enrolment.models import Enrolment
+from leergang.enrolment.models import Application, Enrolment, Offer
+from leergang.enrolment.selectors import SeatsTaken
 from leergang.invoicing import services
 from leergang.invoicing.models import Invoice
 from tests import factories
@@ -91,4 +92,35 @@ def test_the_rows_are_locked_on_postgresql():
         locked_rows.editions(place_id=1, also=2)
         locked_rows.place(1)
         locked_rows.standing_invoice(1)
-    assert [q["sql"].rsplit(" FOR UPDATE", 1)[1] for q in captured.captured_queries] == [" OF d", " OF e", " OF i"]
+        locked_rows.first_waitlisted(1)
+    assert [q["sql"].rsplit(" FOR UPDATE", 1)[1] for q in captured.captured_queries] == [" OF d", " OF e", " OF i", " OF a"]
+
+
+def _application(edition, n: int, status: str, waitlisted_at) -> Application:
+    return Application.objects.create(
+        edition=edition, first_name="Iris", last_name="Kok", email=f"iris{n}@example.org", organisation="Gemeente",
+        job_title="Manager", education_level="wo", years_experience=8, leadership_role=True, challenge="-",
+        invoice_organisation="Gemeente", invoice_address="Plein 1", invoice_postal_code="1000 AA", invoice_city="Amsterdam",
+        invoice_email="f@example.org", privacy_consent=True, status=status, waitlisted_at=waitlisted_at,
+    )  # fmt: skip
+
+
+def test_the_applicant_waitlisted_earliest_is_what_the_orm_locked(places):
+    edition = places[0].edition
+    assert locked_rows.first_waitlisted(edition.pk) is None  # nobody waiting
+    now = timezone.now()
+    waiting = [
+        _application(edition, n, status, now - datetime.timedelta(days=days))
+        for n, (status, days) in enumerate((("waitlisted", 1), ("waitlisted", 3), ("declined", 9), ("waitlisted", 3)))
+    ]
+    _application(places[2].edition, 9, "waitlisted", now - datetime.timedelta(days=30))
+    Offer.objects.create(application=waiting[2], edition=edition, expires_at=now + datetime.timedelta(days=7))
+    with transaction.atomic():
+        application, taken = locked_rows.first_waitlisted(edition.pk)
+        expected = (
+            Application.objects.select_for_update(of=("self",)).filter(edition=edition, status="waitlisted")
+            .annotate(seats_taken=SeatsTaken("edition_id")).order_by("waitlisted_at", "id").first()
+        )  # fmt: skip
+    assert application.pk == expected.pk == waiting[1].pk  # the earliest; on a tie the lower id
+    assert fields_of(application) == fields_of(expected)
+    assert taken == expected.seats_taken == 3  # two places and one open offer

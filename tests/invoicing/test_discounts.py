@@ -131,6 +131,22 @@ def test_registration_redeems_the_code_and_audits_it(edition):
     assert entry.object_id == str(code.pk) and entry.after["application"] == application.pk
 
 
+def test_the_redemption_an_invoice_reads_is_what_the_orm_reads(edition):
+    """discounts.redemption_for reads it as SQL (core.sql_rows): every field, value and type the same."""
+    make_code(code="HALF", kind="amount", value="1234.56", max_uses=3, valid_until=today(), edition=edition)
+    application = submit(edition, "a@example.org", "half")
+    submit(edition, "b@example.org")  # no code
+    found = discounts.redemption_for(application.pk)
+    expected = DiscountRedemption.objects.select_related("discount").get(application=application)
+
+    def fields_of(instance) -> list:
+        return [(f.attname, type(v := getattr(instance, f.attname)), v) for f in type(instance)._meta.concrete_fields]
+
+    assert fields_of(found) == fields_of(expected) and fields_of(found.discount) == fields_of(expected.discount)
+    assert found.discount.value == Decimal("1234.56") and found.discount.valid_until == today()
+    assert discounts.redemption_for(Application.objects.get(email="b@example.org").pk) is None
+
+
 def test_the_last_use_goes_once_and_the_next_registration_stores_nothing(edition):
     make_code(max_uses=1)
     submit(edition, "first@example.org", "EARLY2027")
