@@ -24,8 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -39,7 +38,7 @@ from leergang.invoicing.services import issue_credit_note, issue_fee_invoice, is
 
 from . import cancellation_rules, locked_rows
 from .models import ChangeKind, Enrolment, EnrolmentChange, EnrolmentStatus
-from .selectors import SEATS_TAKEN
+from .selectors import SeatsTaken
 from .services import _require_office, offer_next_seat
 
 P = ParamSpec("P")
@@ -351,6 +350,21 @@ def substitute(
     return Change(old=old, new=new, credit_note=credit_note, invoice=invoice)
 
 
+# The seats taken in an edition (selectors.SeatsTaken) and whether a participant has a place there, in
+# one query: written as SQL, as building the ORM's annotated query cost more than running it.
+_SEATS = SeatsTaken.template % {"expressions": "%s"}
+_PLACE_THERE = f'SELECT 1 FROM "{Enrolment._meta.db_table}" WHERE "edition_id" = %s AND "participant_id" = %s AND "status" = %s'  # noqa: S608 - names from the model
+_SEATS_AND_PLACE = f"SELECT {_SEATS}, EXISTS({_PLACE_THERE})"
+
+
+def _seats_and_place(edition_id: int, participant_id: int) -> tuple[int, bool]:
+    """Call under the edition's lock, which every change of its seats takes first."""
+    with connection.cursor() as cursor:
+        cursor.execute(_SEATS_AND_PLACE, [edition_id, edition_id, edition_id, participant_id, EnrolmentStatus.ENROLLED])
+        taken, already = cursor.fetchone()
+    return taken, bool(already)
+
+
 @_one_action
 def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str = "") -> Change:
     """Move a place to a later edition of the same programme: a seat is taken there (409 when full)
@@ -383,16 +397,7 @@ def transfer(*, actor: Any, enrolment_id: int, to_edition_id: int, reason: str =
         raise Conflict(
             _("That edition has been completed."), [{"field": "edition", "message": str(_("Choose another edition."))}]
         )
-    # Counted under the target's lock, with whether the participant has a place there already: one query.
-    enrolled_there = Enrolment.objects.filter(
-        edition=OuterRef("pk"), participant=old.participant_id, status=EnrolmentStatus.ENROLLED
-    )
-    taken, already = (
-        Edition.objects.filter(pk=target.pk)
-        .annotate(taken=SEATS_TAKEN, already=Exists(enrolled_there))
-        .values_list("taken", "already")
-        .get()
-    )
+    taken, already = _seats_and_place(target.pk, old.participant_id)
     if taken >= target.capacity:
         raise Conflict(
             _("That edition is full: all %(capacity)s seats are taken or held for an offer.") % {"capacity": target.capacity},
