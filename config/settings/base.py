@@ -225,3 +225,4 @@ NINJA_PAGINATION_PER_PAGE = 100
 UPLOAD_ROOT = Path(os.environ.get("UPLOAD_ROOT", VAR_DIR / "uploads"))
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 # --- end of uploads ---------------------------------------------------------------------------
+FORM_RENDERER = "leergang.core.widget_rendering.WidgetRenderer"

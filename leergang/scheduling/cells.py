@@ -3,105 +3,36 @@
 A schedule has up to sixty rows of eight fields. Rendering each field through Django's widget
 templates (an include per widget, per attribute list and per option) cost about two thirds of the
 page's time, so the few standard widget templates the rows use are written out here, producing
-exactly the markup those templates produce (tests/schedule_page/test_perf_scheduling.py compares
-them). Anything else falls back to the templates. Rows shown unchanged (as stored, as planned) are
+exactly the markup those templates produce (core.widget_rendering, the project's form renderer;
+tests/schedule_page/test_perf_scheduling.py compares them). Rows shown unchanged (as stored, as planned) are
 written from their values without building their forms at all (UnboundCells).
 """
 
 from __future__ import annotations
 
 import datetime
-import html
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from django.forms import CheckboxInput, Field, Widget
 from django.forms.boundfield import BoundField
-from django.forms.renderers import BaseRenderer, DjangoTemplates
+from django.forms.renderers import BaseRenderer
 from django.forms.utils import pretty_name
-from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-INPUT_TEMPLATES = frozenset(
-    {
-        "django/forms/widgets/input.html",
-        "django/forms/widgets/number.html",
-        "django/forms/widgets/date.html",
-        "django/forms/widgets/time.html",
-        "django/forms/widgets/text.html",
-        "django/forms/widgets/hidden.html",
-        "django/forms/widgets/checkbox.html",  # an include of input.html
-    }
+from leergang.core.widget_rendering import (
+    INPUT_TEMPLATES,
+    OPTION_TEMPLATE,
+    SELECT_TEMPLATE,
+    TEXTAREA_TEMPLATE,
+    WidgetRenderer,
+    _attrs,
+    _escape,
 )
-SELECT_TEMPLATE = "django/forms/widgets/select.html"
-OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
-TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 
-
-def _escape(value: Any) -> str:
-    """django.utils.html.conditional_escape, without the lazy-string wrapper around its escape()
-    (which cost as much as the escaping here)."""
-    if isinstance(value, Promise):
-        value = str(value)
-    if hasattr(value, "__html__"):
-        return value.__html__()
-    return html.escape(str(value))
-
-
-def _attrs(attrs: dict[str, Any]) -> str:
-    """django/forms/widgets/attrs.html: True as a bare attribute, False left out."""
-    parts = []
-    for name, value in attrs.items():
-        if value is True:
-            parts.append(f" {_escape(name)}")
-        elif value is not False:
-            parts.append(f' {_escape(name)}="{_escape(value)}"')
-    return "".join(parts)
-
-
-def _input(widget: dict[str, Any]) -> str:
-    value = widget["value"]
-    shown = f' value="{_escape(value)}"' if value is not None else ""
-    return f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"{shown}{_attrs(widget["attrs"])}>'
-
-
-def _option(option: dict[str, Any]) -> str:
-    # The option template ends with a newline, which the select template keeps.
-    return f'<option value="{_escape(option["value"])}"{_attrs(option["attrs"])}>{_escape(str(option["label"]))}</option>\n'
-
-
-def _select(widget: dict[str, Any]) -> str | None:
-    options = []
-    for group_name, group_choices, _index in widget["optgroups"]:
-        if group_name:
-            return None  # option groups: not used by the rows, left to the template
-        for option in group_choices:
-            if option["template_name"] != OPTION_TEMPLATE:
-                return None
-            options.append("\n  " + _option(option))
-    return f'<select name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>{"".join(options)}\n</select>'
-
-
-def _textarea(widget: dict[str, Any]) -> str:
-    value = _escape(str(widget["value"])) if widget["value"] else ""
-    return f'<textarea name="{_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
-
-
-class RowWidgetRenderer(DjangoTemplates):
-    """Django's template renderer, with the rows' widget templates written out in Python."""
-
-    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
-        html: str | None = None
-        if template_name in INPUT_TEMPLATES:
-            html = _input(context["widget"])
-        elif template_name == SELECT_TEMPLATE:
-            html = _select(context["widget"])
-        elif template_name == TEXTAREA_TEMPLATE:
-            html = _textarea(context["widget"])
-        if html is None:
-            return super().render(template_name, context, request)
-        return html
+# The schedule's rows were the first forms written out; every form now renders this way.
+RowWidgetRenderer = WidgetRenderer
 
 
 def cell(field: BoundField, row_label: str) -> SafeString:
