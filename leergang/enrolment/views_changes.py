@@ -40,7 +40,7 @@ from leergang.invoicing import balances, payments, refunds
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoicePurpose, InvoiceStatus, Payment, Refund
 from leergang.invoicing.rules import cents
 
-from . import cancellation_rules, changes
+from . import cancellation_rules, changes, locked_rows
 from . import forms_changes as forms
 from .models import ChangeKind, Enrolment, EnrolmentStatus
 from .selectors import SEATS_TAKEN
@@ -64,8 +64,11 @@ _PLACE_PAGE_FIELDS = (
 
 def _place(enrolment_id: int, fields: tuple[str, ...] = ()) -> Enrolment:
     """The place with its holder, edition and programme (only `fields`, when given): one query."""
-    places = Enrolment.objects.select_related("participant", "edition__programme")
-    enrolment = single_row((places.only(*fields) if fields else places).filter(pk=enrolment_id))
+    if fields:
+        places = Enrolment.objects.select_related("participant", "edition__programme").only(*fields)
+        enrolment = single_row(places.filter(pk=enrolment_id))
+    else:
+        enrolment = locked_rows.shown_place(enrolment_id)
     if enrolment is None:
         raise Http404("There is no enrolment with this number.")
     return enrolment
@@ -180,16 +183,6 @@ def place_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
 
 def _to_place(enrolment_id: int) -> HttpResponse:
     return redirect("places:detail", enrolment_id=enrolment_id)
-
-
-def _standing_invoice_number(enrolment: Enrolment) -> Invoice | None:
-    """The place's standing invoice for the action pages, which name it by its number only."""
-    return (
-        Invoice.objects.filter(enrolment=enrolment, kind=InvoiceKind.INVOICE)
-        .exclude(status=InvoiceStatus.CREDITED)
-        .only("number")
-        .first()
-    )
 
 
 def _enrolled_place(request: HttpRequest, enrolment_id: int) -> Enrolment | None:
@@ -353,7 +346,11 @@ def substitute_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         return _to_place(enrolment_id)
     if request.method != "POST":
         form = forms.SubstituteForm(initial={"organisation": enrolment.organisation})
-    context = {**_base_context(enrolment), "form": form, "standing_invoice": _standing_invoice_number(enrolment)}
+    context = {
+        **_base_context(enrolment),
+        "form": form,
+        "standing_invoice_number": locked_rows.standing_invoice_number(enrolment.pk),
+    }
     return render(request, "enrolment/place_substitute.html", context, status=status)
 
 
@@ -448,6 +445,6 @@ def transfer_page(request: HttpRequest, enrolment_id: int) -> HttpResponse:
         **_base_context(enrolment),
         "form": form,
         "later": later,
-        "standing_invoice": _standing_invoice_number(enrolment),
+        "standing_invoice_number": locked_rows.standing_invoice_number(enrolment.pk),
     }
     return render(request, "enrolment/place_transfer.html", context, status=status)

@@ -124,3 +124,16 @@ def test_the_applicant_waitlisted_earliest_is_what_the_orm_locked(places):
     assert application.pk == expected.pk == waiting[1].pk  # the earliest; on a tie the lower id
     assert fields_of(application) == fields_of(expected)
     assert taken == expected.seats_taken == 3  # two places and one open offer
+
+
+def test_the_place_an_action_page_shows_is_what_the_orm_reads(places):
+    for place in places:
+        expected = Enrolment.objects.select_related("participant", "edition__programme").get(pk=place.pk)
+        found = locked_rows.shown_place(place.pk)
+        assert fields_of(found) == fields_of(expected)
+        assert fields_of(found.participant) == fields_of(expected.participant)
+        assert fields_of(found.edition) == fields_of(expected.edition)
+        assert fields_of(found.edition.programme) == fields_of(expected.edition.programme)
+        standing = Invoice.objects.filter(enrolment=place, kind="invoice").exclude(status="credited").first()
+        assert locked_rows.standing_invoice_number(place.pk) == (standing.number if standing else None)
+    assert locked_rows.shown_place(999999) is None and locked_rows.standing_invoice_number(999999) is None

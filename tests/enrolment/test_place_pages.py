@@ -294,6 +294,7 @@ def test_a_colleague_takes_over_and_the_new_place_shows_its_new_invoice(office, 
     enrolment, invoice = make_place(paid="1000.00", organisation="Gemeente Utrecht")
     page = office.get(url("substitute", enrolment.pk))
     assert page.status_code == 200
+    assert f"Invoice {invoice.number} is credited in full and a new invoice follows" in text_of(page)
     assert re.search(
         r'name="organisation"[^>]*value="Gemeente Utrecht"|value="Gemeente Utrecht"[^>]*name="organisation"',
         page.content.decode(),
@@ -387,9 +388,10 @@ def test_the_transfer_page_lists_only_later_editions_of_the_programme(office, ma
     completed = factories.EditionFactory(programme=programme, start_date=datetime.date(2027, 10, 6), status="completed")
     elsewhere = factories.EditionFactory(start_date=datetime.date(2027, 11, 3))
     draft = factories.EditionFactory(programme=programme, start_date=datetime.date(2028, 1, 12), status="draft", capacity=10)
-    enrolment, _invoice = make_place()
+    enrolment, invoice = make_place()
     page = office.get(url("transfer", enrolment.pk))
     body = page.content.decode()
+    assert f"Invoice {invoice.number} is credited in full and a new invoice follows" in text_of(page)
     offered = set(map(int, re.findall(r'name="edition" value="(\d+)"', body)))
     assert offered == {later_edition.pk, draft.pk}
     assert not offered & {earlier.pk, completed.pk, elsewhere.pk, edition.pk}
