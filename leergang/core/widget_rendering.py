@@ -6,6 +6,10 @@ templates are written out here, producing exactly the markup they produce (tests
 test_widget_rendering.py compares every field of every form; tests/schedule_page/ the schedule's
 rows); any other widget (radio buttons, option groups) falls back to the templates.
 settings.FORM_RENDERER names `WidgetRenderer`.
+
+`form_field` writes a whole field (label, help, errors, widget) as the template
+enrolment/application_field.html does, which nearly every form page included once per field
+(`{% form_field field %}` in templates; compared with the template for every form).
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from __future__ import annotations
 import html
 from typing import Any
 
+from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates
 from django.utils.functional import Promise
+from django.utils.safestring import SafeString, mark_safe
 
 INPUT_TEMPLATES = frozenset(
     {
@@ -130,6 +136,49 @@ class WidgetRenderer(DjangoTemplates):
             html = _textarea(context["widget"])
         elif template_name in MULTIPLE_INPUT_TEMPLATES:
             html = _multiple_input(context["widget"])
+        elif template_name in INPUT_OPTION_TEMPLATES:
+            html = _input_option(context["widget"]).strip()  # as the renderer strips a template's output
         if html is None:
             return super().render(template_name, context, request)
         return html
+
+
+def _errors(field: BoundField) -> str:
+    if not field.errors:
+        return ""
+    messages = " ".join(_escape(error) for error in field.errors)
+    return f'<p class="field-error" id="{_escape(field.auto_id)}_error">{messages}</p>'
+
+
+def form_field(field: BoundField) -> SafeString:
+    """enrolment/application_field.html, written out: radio buttons in a fieldset with their legend,
+    a tick box with its label after it, any other field with its label, help and errors above it."""
+    errors, has_error = _errors(field), " has-error" if field.errors else ""
+    widget_type = field.widget_type
+    if widget_type == "radioselect":
+        described = f' aria-describedby="{_escape(field.auto_id)}_error"' if field.errors else ""
+        choices = "".join(
+            f'<div class="choice">{radio.tag()}<label for="{_escape(radio.id_for_label)}">{_escape(radio.choice_label)}</label></div>'
+            for radio in field
+        )
+        markup = (
+            f'<fieldset class="choice-field{has_error}"{described}>\n  <legend>{_escape(field.label)}</legend>\n'
+            f'  {errors}\n  <div class="choices">{choices}</div>\n</fieldset>\n'
+        )
+    elif widget_type == "checkbox":
+        markup = (
+            f'<div class="form-field check-field{has_error}">\n  {errors}\n'
+            f'  <div class="check-row">{field}<label for="{_escape(field.id_for_label)}">{_escape(field.label)}</label></div>\n</div>\n'
+        )
+    else:
+        help_text = (
+            f'<p class="form-help" id="{_escape(field.auto_id)}_helptext">{_escape(field.help_text)}</p>'
+            if field.help_text
+            else ""
+        )
+        markup = (
+            f'<div class="form-field{has_error}">\n  <label for="{_escape(field.id_for_label)}">{_escape(field.label)}</label>\n'
+            f"  {help_text}\n  {errors}\n  {field}\n</div>\n"
+        )
+    # Every value above is escaped, or is markup the renderer escaped; the newline is the template's last.
+    return mark_safe(markup + "\n")  # noqa: S308

@@ -123,3 +123,28 @@ def test_radio_buttons_and_checkbox_lists_with_and_without_ids_and_classes(monke
                 monkeypatch.setattr(DjangoTemplates, "render", lambda *args, **kwargs: pytest.fail("a template was used"))
             assert field.as_widget() == expected, field.name
             monkeypatch.setattr(DjangoTemplates, "render", written)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_form_field_is_written_as_the_field_template_writes_it(language):
+    from django.template.loader import get_template
+
+    from leergang.core.widget_rendering import form_field
+
+    template = get_template("enrolment/application_field.html")
+    extra = arguments()
+    kinds, compared = set(), 0
+    with translation.override(language):
+        for cls in form_classes():
+            plain = build(cls, extra.get(cls.__name__, {}))
+            for form in (
+                plain,
+                build(cls, extra.get(cls.__name__, {}), data={}),
+                build(cls, extra.get(cls.__name__, {}), data=hostile_data(plain)),
+            ):
+                for field in form:
+                    assert form_field(field) == template.render({"field": field}), (cls.__qualname__, field.name)
+                    kinds.add((field.widget_type, bool(field.errors), bool(field.help_text)))
+                    compared += 1
+    assert compared > 150
+    assert {("radioselect", True, False), ("checkbox", True, False), ("text", True, False), ("text", False, True)} <= kinds

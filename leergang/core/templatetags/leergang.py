@@ -2,9 +2,15 @@ from django import template
 from django.conf import settings
 from django.utils.html import format_html
 
-from leergang.core import formatting
+from leergang.core import formatting, widget_rendering
 
 register = template.Library()
+
+
+@register.simple_tag
+def form_field(field):
+    """A form's field with its label, help and errors (core.widget_rendering.form_field)."""
+    return widget_rendering.form_field(field)
 
 
 @register.filter
