@@ -17,7 +17,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
-from leergang.core import audit
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Conflict, Invalid
 from leergang.core.transactions import atomic_unless_joined, single_row
 
@@ -39,12 +39,15 @@ def issue_api_token(*, actor: Any, user: User) -> str:
 
 
 def user_for_token(raw: str) -> User | None:
-    token = (
-        ApiToken.objects.select_related("user")
-        .filter(key_hash=hash_token(raw), revoked_at__isnull=True, user__is_active=True)
-        .first()
+    """The active user a token that is not revoked belongs to. Every API request asks, so it is one
+    query written as SQL (core.sql_rows): the ORM's select_related took longer to build than to run."""
+    rows = sql_rows.read_joined(
+        f'FROM {sql_rows.table(ApiToken)} t JOIN {sql_rows.table(User)} u ON u."id" = t."user_id" '
+        'WHERE t."key_hash" = %s AND t."revoked_at" IS NULL AND u."is_active"',
+        [hash_token(raw)],
+        ((User, "u"),),
     )
-    return token.user if token else None
+    return rows[0][0] if rows else None
 
 
 def _languages() -> set[str]:

@@ -121,3 +121,17 @@ def test_bearer_scheme_is_case_insensitive(client, coordinator, bearer, new_edit
     response = client.post(f"{API}/editions", new_edition, content_type="application/json", HTTP_AUTHORIZATION=f"bearer {token}")
     assert response.status_code == 201
     assert Edition.objects.count() == 1
+
+
+def test_the_user_a_token_belongs_to_is_what_the_orm_reads(coordinator, participant):
+    """accounts.services.user_for_token reads the user as SQL (core.sql_rows): every field the same."""
+    from leergang.accounts.services import issue_api_token, user_for_token
+
+    raw = issue_api_token(actor=coordinator, user=coordinator)
+    issue_api_token(actor=coordinator, user=participant)
+    found = user_for_token(raw)
+    expected = ApiToken.objects.select_related("user").get(user=coordinator).user
+    assert [(f.attname, getattr(found, f.attname)) for f in type(found)._meta.concrete_fields] == [
+        (f.attname, getattr(expected, f.attname)) for f in type(expected)._meta.concrete_fields
+    ]
+    assert type(found.is_active) is bool and found.pk == coordinator.pk
