@@ -27,12 +27,14 @@ from django.db.models.signals import post_save, pre_save
 
 
 @functools.lru_cache(maxsize=64)
-def _shape(db: Any, parts: tuple[tuple[type[Model], str], ...]) -> tuple[str, tuple[tuple[type[Model], list[str], list], ...]]:
+def _shape(db: Any, parts: tuple[tuple, ...]) -> tuple[str, tuple[tuple[type[Model], list[str], list], ...]]:
     """The select list, and per model its field names and each column's converters (kept per
     connection: a converter may ask its connection)."""
     columns, loaded = [], []
-    for model, alias in parts:
+    for model, alias, *only in parts:
         fields = model._meta.concrete_fields
+        if only:  # the id and the named fields, as only() loads them (the rest deferred)
+            fields = [field for field in fields if field.primary_key or field.name in only[0] or field.attname in only[0]]
         columns += [f"{alias}.{db.ops.quote_name(field.column)}" for field in fields]
         cols = [field.get_col(alias) for field in fields]
         converters = [(col, db.ops.get_db_converters(col) + col.get_db_converters(db)) for col in cols]
@@ -53,21 +55,32 @@ def lock_clause(*aliases: str, using: str = DEFAULT_DB_ALIAS) -> str:
     return f" FOR UPDATE OF {', '.join(aliases)}" if features.has_select_for_update_of else " FOR UPDATE"
 
 
+def fetch_all(sql: str, params: list[Any], using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """The rows a SELECT finds. A number beyond what an integer column holds (an id typed into a
+    URL, say) matches nothing, as in the ORM's lookups; SQLite refuses to bind one (OverflowError),
+    PostgreSQL compares it and finds nothing: both are no rows here."""
+    try:
+        with connections[using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+    except OverflowError:
+        return []
+
+
 def read_joined(
     from_where: str,
     params: list[Any],
-    parts: tuple[tuple[type[Model], str], ...],
+    parts: tuple[tuple, ...],
     using: str = DEFAULT_DB_ALIAS,
     extra: str = "",
 ) -> list[list[Any]]:
     """Rows of `SELECT <every column of parts> <from_where>`, each as one instance per model of
-    `parts` ((model, alias) pairs, in the order of the select list); `extra`, more of the select
+    `parts` ((model, alias) pairs, in the order of the select list; (model, alias, names) reads only
+    the id and the named fields, the others deferred, as only() would); `extra`, more of the select
     list (a count, say), adds its values, as the database gives them, after the instances."""
     db = connections[using]
     columns, models = _shape(db, parts)
-    with db.cursor() as cursor:
-        cursor.execute(f"SELECT {columns}{', ' + extra if extra else ''} {from_where}", params)  # noqa: S608 - names from the models
-        rows = cursor.fetchall()
+    rows = fetch_all(f"SELECT {columns}{', ' + extra if extra else ''} {from_where}", params, using=using)
     found = []
     for row in rows:
         instances, start = [], 0
@@ -88,10 +101,8 @@ def scalar(sql: str, params: list[Any], field: Any, alias: str = "t", using: str
     column (a date read on SQLite is a date, a sum of amounts a Decimal with the field's places)."""
     db = connections[using]
     col = field.get_col(alias)
-    with db.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    value = row[0] if row is not None else None
+    rows = fetch_all(sql, params, using=using)
+    value = rows[0][0] if rows else None
     if value is not None:
         for function in db.ops.get_db_converters(col) + col.get_db_converters(db):
             value = function(value, col, db)

@@ -10,10 +10,9 @@ Lock order as in changes.py: the edition(s), by id, then the place, then its inv
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db import connection
 
 from leergang.catalog.models import Edition, Programme
-from leergang.core.sql_rows import lock_clause, read_joined, table
+from leergang.core.sql_rows import fetch_all, lock_clause, read_joined, table
 from leergang.invoicing.models import Invoice, InvoiceKind, InvoiceStatus
 
 from .models import Application, ApplicationStatus, Enrolment
@@ -101,10 +100,8 @@ def shown_place(place_id: int) -> Enrolment | None:
 
 def standing_invoice_number(place_id: int) -> str | None:
     """The number of the place's standing invoice (the action pages name it), not locked."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f'SELECT "number" FROM {table(Invoice)} WHERE "enrolment_id" = %s AND "kind" = %s AND "status" <> %s',  # noqa: S608 - names from the model
-            [place_id, InvoiceKind.INVOICE, InvoiceStatus.CREDITED],
-        )
-        row = cursor.fetchone()
-    return row[0] if row is not None else None
+    rows = fetch_all(
+        f'SELECT "number" FROM {table(Invoice)} WHERE "enrolment_id" = %s AND "kind" = %s AND "status" <> %s',  # noqa: S608 - names from the model
+        [place_id, InvoiceKind.INVOICE, InvoiceStatus.CREDITED],
+    )
+    return rows[0][0] if rows else None

@@ -21,7 +21,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
-from django.db import connection
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,7 +31,7 @@ from django.views.decorators.http import require_http_methods
 
 from leergang.accounts import permissions
 from leergang.catalog.models import Edition, EditionStatus
-from leergang.core import formatting
+from leergang.core import formatting, sql_rows
 from leergang.core.errors import DomainError, NotFound
 from leergang.core.i18n import CONTENT_LANGUAGES
 from leergang.core.transactions import single_row
@@ -378,9 +377,7 @@ def _later_edition_ids(enrolment_id: int) -> list[int]:
         f' JOIN "{place}" place ON place."edition_id" = own."id"'
         f' WHERE place."id" = %s AND later."start_date" > own."start_date" AND later."status" <> %s'
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [enrolment_id, EditionStatus.COMPLETED])
-        return [row[0] for row in cursor.fetchall()]
+    return [row[0] for row in sql_rows.fetch_all(sql, [enrolment_id, EditionStatus.COMPLETED])]
 
 
 def _edition_choice(edition: Edition) -> str:

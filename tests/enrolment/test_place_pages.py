@@ -522,3 +522,23 @@ def test_the_ids_a_transfer_form_checks_are_the_editions_the_page_lists(make_pla
         seen.append(len(listed))
     assert seen == [2, 1, 0, 2]  # later: the open and the draft one; the draft; none; as the first
     assert views_changes._later_edition_ids(999999) == []
+
+
+@pytest.mark.parametrize("name", ["detail", "cancel", "substitute", "transfer"])
+def test_a_place_number_beyond_any_id_is_not_found(office, make_place, name, coordinator, bearer):
+    """An id no integer column holds matches nothing (SQLite refuses to even bind it): 404, never 500."""
+    enrolment, _invoice = make_place()
+    huge, headers = 2**70, bearer(coordinator)
+    before = stored()
+    assert office.get(url(name, huge)).status_code == 404
+    if name != "detail":
+        data = {"confirm": "on", "reason": "x", "edition": huge, "first_name": "A", "last_name": "B", "email": "a@b.nl"}
+        assert office.post(url(name, huge), data).status_code == 404
+    if name == "transfer":
+        assert office.post(url(name, enrolment.pk), {"confirm": "on", "edition": huge}).status_code == 422  # no such choice
+        for place in (huge, enrolment.pk):
+            response = office.post(
+                f"/api/v1/enrolments/{place}/transfer", {"edition_id": huge}, content_type="application/json", **headers
+            )
+            assert response.status_code in (404, 422), response.content
+    assert stored() == before
