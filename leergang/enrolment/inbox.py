@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import collections
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import CharField, DateTimeField, F, Func, IntegerField, Prefetch, Q
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import CharField, DateTimeField, F, Func, IntegerField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -37,9 +39,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from leergang.accounts import permissions
 from leergang.catalog.models import Edition, Programme
-from leergang.core import formatting, fragment_cache
+from leergang.core import formatting, fragment_cache, sql_rows
 from leergang.core.errors import DomainError, NotFound
-from leergang.core.i18n import CONTENT_LANGUAGES
 from leergang.core.models import AuditEntry
 from leergang.invoicing.models import Invoice
 
@@ -79,6 +80,13 @@ def _require_office(request: HttpRequest) -> None:
         raise Http404("not found")
 
 
+def _stored_id(value: int) -> bool:
+    """Whether `value` can be an id at all (the ORM finds nothing for one out of the column's range;
+    hand-written SQL would fail on it)."""
+    low, high = connection.ops.integer_field_range(Application._meta.pk.get_internal_type())
+    return low <= value <= high
+
+
 def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -96,27 +104,27 @@ class _Counted(Func):
         super().__init__(F("pk"))
 
 
-# What the inbox shows of the edition and its programme (not their texts, which the application's page shows).
-_INBOX_EDITION_FIELDS = ("capacity", "start_date", "status", "programme__slug") + tuple(
-    f"programme__title_{language}" for language in CONTENT_LANGUAGES
+# The seats panel's numbers of the edition `d`, as _edition annotates them.
+_EDITION_COUNTS = ", ".join(
+    func.template % {"expressions": 'd."id"'}
+    for func in (SEATS_TAKEN, _Counted(Offer, OfferStatus.OPEN), _Counted(Application, ApplicationStatus.WAITLISTED))
 )
 
 
-def _edition(edition_id: int, fields: tuple[str, ...] = ()) -> Edition:
-    """The edition with its programme (only `fields`, when given) and the seats panel's numbers: one query."""
-    editions = Edition.objects.select_related("programme")
-    edition = (
-        (editions.only(*fields) if fields else editions)
-        .annotate(
-            seats_taken=SEATS_TAKEN,
-            held_offers=_Counted(Offer, OfferStatus.OPEN),
-            waiting=_Counted(Application, ApplicationStatus.WAITLISTED),
-        )
-        .filter(pk=edition_id)
-        .first()
+def _edition(edition_id: int) -> Edition:
+    """The edition with its programme and the seats panel's numbers: one query, written as SQL
+    (core.sql_rows) instead of an annotated ORM query built and compiled on every visit
+    (tests/inbox/test_application_rows.py compares them)."""
+    rows = _stored_id(edition_id) and sql_rows.read_joined(
+        f'FROM {_table(Edition)} d JOIN {_table(Programme)} p ON p."id" = d."programme_id" WHERE d."id" = %s',
+        [edition_id],
+        ((Edition, "d"), (Programme, "p")),
+        extra=_EDITION_COUNTS,
     )
-    if edition is None:
+    if not rows:
         raise Http404("There is no edition with this number.")
+    edition, programme, edition.seats_taken, edition.held_offers, edition.waiting = rows[0]
+    edition.programme = programme
     return edition
 
 
@@ -187,21 +195,55 @@ _ROW_FIELDS = (
 )  # fmt: skip
 
 
+@functools.lru_cache(maxsize=16)
+def _row_columns(db: Any) -> tuple[str, list[str], list[tuple[Any, list]]]:
+    """The select list of `_applications` (the row fields in the model's order, then the three linked
+    values), the loaded fields' names and each column's converters, as the ORM's compiler applies them
+    (kept per connection, as core.sql_rows keeps its shapes)."""
+    fields = [f for f in Application._meta.concrete_fields if f.primary_key or f.name in _ROW_FIELDS]
+    linked = (
+        _Linked(Intake, 'MIN("scheduled_at")', f"\"outcome\" = '{IntakeOutcome.PENDING}'", DateTimeField()),
+        _Linked(Offer, '"expires_at"', f"\"status\" = '{OfferStatus.OPEN}'", DateTimeField()),
+        _Linked(Enrolment, '"status"', "", CharField()),
+    )
+    columns = [f'a."{field.column}"' for field in fields] + [func.template % {"expressions": 'a."id"'} for func in linked]
+    # The linked values convert as columns of their kind do (a time as Intake.scheduled_at, a status as a CharField).
+    cols = [field.get_col("a") for field in fields] + [
+        Intake._meta.get_field("scheduled_at").get_col("i"),
+        Offer._meta.get_field("expires_at").get_col("o"),
+        Enrolment._meta.get_field("status").get_col("n"),
+    ]
+    converters = [(col, db.ops.get_db_converters(col) + col.get_db_converters(db)) for col in cols]
+    return ", ".join(columns), [field.attname for field in fields], converters
+
+
 def _applications(edition: Edition) -> list[Application]:
     """The edition's applications with what a row shows: one query. The first pending intake's time
     is the earliest (intakes are ordered by their time); an application has at most one open offer and
-    one enrolment (constraints). All of them, also for a filter: the filter's counts come from them."""
-    applications = (
-        Application.objects.filter(edition=edition)
-        .only(*_ROW_FIELDS)
-        .annotate(
-            next_intake_at=_Linked(Intake, 'MIN("scheduled_at")', f"\"outcome\" = '{IntakeOutcome.PENDING}'", DateTimeField()),
-            offer_expires_at=_Linked(Offer, '"expires_at"', f"\"status\" = '{OfferStatus.OPEN}'", DateTimeField()),
-            enrolment_status=_Linked(Enrolment, '"status"', "", CharField()),
+    one enrolment (constraints). All of them, also for a filter: the filter's counts come from them.
+
+    Written as SQL (read as the ORM's `only(*_ROW_FIELDS)` with the three `_Linked` annotations reads
+    them, tests/inbox/test_application_rows.py compares them): building and compiling that query cost
+    more than running it."""
+    db = connections[DEFAULT_DB_ALIAS]
+    columns, names, converters = _row_columns(db)
+    with db.cursor() as cursor:
+        cursor.execute(
+            f'SELECT {columns} FROM {_table(Application)} a WHERE a."edition_id" = %s ORDER BY a."created_at", a."id"',  # noqa: S608 - names from the models
+            [edition.pk],
         )
-        .order_by("created_at", "id")
-    )
-    return list(applications)
+        found = cursor.fetchall()
+    applications, count = [], len(names)
+    for row in found:
+        values = []
+        for value, (col, functions) in zip(row, converters, strict=True):
+            for function in functions:
+                value = function(value, col, db)
+            values.append(value)
+        application = Application.from_db(db.alias, names, values[:count])
+        application.next_intake_at, application.offer_expires_at, application.enrolment_status = values[count:]
+        applications.append(application)
+    return applications
 
 
 def _rows(applications: list[Application]) -> list[Row]:
@@ -315,7 +357,7 @@ def inbox_page(request: HttpRequest, edition_id: int) -> HttpResponse:
         raise Http404("There is no edition with this number.")
 
     def render_parts() -> dict[str, str]:
-        context = {**_inbox_context(_edition(edition_id, _INBOX_EDITION_FIELDS), status), "fragment": fragment}
+        context = {**_inbox_context(_edition(edition_id), status), "fragment": fragment}
         if fragment:
             return {"body": render_to_string("enrolment/inbox_body.html", context, request)}
         return {
@@ -402,7 +444,7 @@ def bulk_decision(request: HttpRequest, edition_id: int) -> HttpResponse:
             getattr(messages, level)(request, text)
         return redirect(_inbox_url(edition.pk, status))
     # htmx: the results again (with the new statuses and seats) and what happened, no reload.
-    context = _inbox_context(_edition(edition.pk, _INBOX_EDITION_FIELDS), status, bulk_form=form)
+    context = _inbox_context(_edition(edition.pk), status, bulk_form=form)
     context["results"] = results
     context["fragment"] = True
     context["bulk_errors"] = [error for errors in form.errors.values() for error in errors] if form is not None else []
@@ -418,22 +460,57 @@ _DOCUMENT_FIELDS = ("id", "enrolment_id", "number", "kind", "status", "year", "s
 
 
 def _application(application_id: int) -> Application:
-    """The application with its enrolment, intakes and open offer: three queries (four with an enrolment's invoices)."""
-    intakes = Intake.objects.order_by("scheduled_at", "id")
-    application = (
-        Application.objects.select_related("enrolment", "decided_by")
-        .prefetch_related(
-            Prefetch("intakes", queryset=intakes),
-            Prefetch("offers", queryset=Offer.objects.filter(status=OfferStatus.OPEN), to_attr="open_offers"),
-            # The page lists the place's documents by number and status only (not their snapshots).
-            Prefetch("enrolment__invoices", queryset=Invoice.objects.only(*_DOCUMENT_FIELDS)),
-        )
-        .filter(pk=application_id)
-        .first()
+    """The application with its enrolment (its documents by number and status only), the decider,
+    its intakes (in `intake_list`, by their time) and open offer (`open_offers`): three queries,
+    four with an enrolment, read as SQL (core.sql_rows) instead of a select_related and three
+    prefetches built and compiled on every visit (tests/inbox/test_application_rows.py compares them)."""
+    user = get_user_model()
+    rows = _stored_id(application_id) and sql_rows.read_joined(
+        f'FROM {_table(Application)} a LEFT JOIN {_table(Enrolment)} n ON n."application_id" = a."id" '
+        f'LEFT JOIN {_table(user)} u ON u."id" = a."decided_by_id" WHERE a."id" = %s',
+        [application_id],
+        ((Application, "a"), (Enrolment, "n"), (user, "u")),
     )
-    if application is None:
+    if not rows:
         raise Http404("There is no application with this number.")
+    application, enrolment, decided_by = rows[0]
+    application.decided_by = decided_by if decided_by.pk is not None else None
+    if enrolment.pk is not None:
+        application.enrolment = enrolment
+    else:
+        Application.enrolment.related.set_cached_value(application, None)  # none, as select_related caches it
+    intakes = [
+        row[0]
+        for row in sql_rows.read_joined(
+            f'FROM {_table(Intake)} i WHERE i."application_id" = %s ORDER BY i."scheduled_at", i."id"',
+            [application.pk],
+            ((Intake, "i"),),
+        )
+    ]
+    for intake in intakes:
+        intake.application = application
+    application.intake_list = intakes
+    application.open_offers = [
+        row[0]
+        for row in sql_rows.read_joined(
+            f'FROM {_table(Offer)} o WHERE o."application_id" = %s AND o."status" = %s ORDER BY o."created_at", o."id"',
+            [application.pk, OfferStatus.OPEN],
+            ((Offer, "o"),),
+        )
+    ]
+    if enrolment.pk is not None:
+        enrolment.documents = _documents(enrolment.pk)
     return application
+
+
+def _documents(enrolment_id: int) -> list[Invoice]:
+    """The place's documents with only what the page shows of them (as `only()` loads them), by id."""
+    rows = sql_rows.read_joined(
+        f'FROM {_table(Invoice)} i WHERE i."enrolment_id" = %s ORDER BY i."id"',
+        [enrolment_id],
+        ((Invoice, "i", _DOCUMENT_FIELDS),),
+    )
+    return [document for (document,) in rows]
 
 
 def _history_entry(entry: AuditEntry) -> dict[str, Any]:
@@ -514,12 +591,22 @@ def _when(moment: datetime.datetime) -> str:
 
 
 def _history(application: Application, enrolment: Enrolment | None) -> list[dict[str, Any]]:
-    """What happened to the application (and its enrolment), oldest first: one query."""
-    wanted = Q(object_type=APPLICATION_TYPE, object_id=str(application.pk))
+    """What happened to the application (and its enrolment), oldest first: one query (as SQL, core.sql_rows)."""
+    user = get_user_model()
+    where, params = '(e."object_type" = %s AND e."object_id" = %s)', [APPLICATION_TYPE, str(application.pk)]
     if enrolment is not None:
-        wanted |= Q(object_type=ENROLMENT_TYPE, object_id=str(enrolment.pk))
-    entries = AuditEntry.objects.filter(wanted).select_related("actor").order_by("at", "id")
-    return [_history_entry(entry) for entry in entries]
+        where += ' OR (e."object_type" = %s AND e."object_id" = %s)'
+        params += [ENROLMENT_TYPE, str(enrolment.pk)]
+    rows = sql_rows.read_joined(
+        f'FROM {_table(AuditEntry)} e LEFT JOIN {_table(user)} u ON u."id" = e."actor_id" WHERE {where} ORDER BY e."at", e."id"',
+        params,
+        ((AuditEntry, "e"), (user, "u")),
+    )
+    entries = []
+    for entry, actor in rows:
+        entry.actor = actor if actor.pk is not None else None
+        entries.append(_history_entry(entry))
+    return entries
 
 
 def _default_interviewer(request: HttpRequest) -> str:
@@ -537,12 +624,12 @@ def _detail(
 ) -> HttpResponse:
     edition = _edition(application.edition_id)
     enrolment = getattr(application, "enrolment", None)
-    intakes = list(application.intakes.all())
+    intakes = application.intake_list
     outcome_forms = [
         outcome_form if outcome_form is not None and outcome_form.intake.pk == intake.pk else forms.OutcomeForm(intake=intake)
         for intake in intakes
     ]
-    invoices = sorted(enrolment.invoices.all(), key=lambda i: i.pk) if enrolment else []
+    invoices = enrolment.documents if enrolment else []
     context = {
         "application": application,
         "edition": edition,
@@ -580,14 +667,15 @@ def application_page(request: HttpRequest, application_id: int) -> HttpResponse:
 def plan_intake(request: HttpRequest, application_id: int) -> HttpResponse:
     """Plan the intake (services.plan_intake: the applicant is invited by e-mail), then back to the page."""
     _require_office(request)
-    application = _application(application_id)
+    # The page's application is read only to show the form again: a planned intake redirects, with
+    # the name of the application the service locked (an unknown number is its NotFound: 404).
     form = forms.IntakeForm(request.POST)
     if not form.is_valid():
-        return _detail(request, application, intake_form=form, status=422)
+        return _detail(request, _application(application_id), intake_form=form, status=422)
     try:
         intake = services.plan_intake(
             actor=request.user,
-            application_id=application.pk,
+            application_id=application_id,
             scheduled_at=form.cleaned_data["scheduled_at"],
             mode=form.cleaned_data["mode"],
             interviewer=form.cleaned_data["interviewer"],
@@ -596,16 +684,16 @@ def plan_intake(request: HttpRequest, application_id: int) -> HttpResponse:
         raise Http404(str(exc.detail)) from exc
     except DomainError as exc:
         form.add_domain_error(exc)
-        return _detail(request, application, intake_form=form, status=exc.status)
+        return _detail(request, _application(application_id), intake_form=form, status=exc.status)
     except ValidationError as exc:
         form.add_model_error(exc)
-        return _detail(request, application, intake_form=form, status=422)
+        return _detail(request, _application(application_id), intake_form=form, status=422)
     messages.success(
         request,
         _("The intake is planned for %(when)s. %(name)s has been invited by e-mail.")
-        % {"when": _when(intake.scheduled_at), "name": application.name},
+        % {"when": _when(intake.scheduled_at), "name": intake.application.name},
     )
-    return _to_detail(application.pk)
+    return _to_detail(intake.application.pk)
 
 
 @require_POST
@@ -613,7 +701,7 @@ def record_outcome(request: HttpRequest, application_id: int, intake_id: int) ->
     """Record how the intake went (services.record_intake_outcome); the decision is a separate step."""
     _require_office(request)
     application = _application(application_id)
-    intake = next((i for i in application.intakes.all() if i.pk == intake_id), None)
+    intake = next((i for i in application.intake_list if i.pk == intake_id), None)
     if intake is None:
         raise Http404("There is no such intake for this application.")
     form = forms.OutcomeForm(request.POST, intake=intake)
@@ -653,22 +741,53 @@ def _decided_message(decision: str, result: services.DecisionResult) -> str:
 def decide(request: HttpRequest, application_id: int) -> HttpResponse:
     """Admit, waitlist or decline (services.decide, with its e-mail); a full edition is a form error."""
     _require_office(request)
-    application = _application(application_id)
-    form = forms.DecisionForm(request.POST, status=application.status)
+    # The form's choices rest on the status; the page's application is read only to show the form
+    # again (a decision redirects, with the name of the application the service locked).
+    status = _stored_id(application_id) and sql_rows.scalar(
+        f'SELECT "status" FROM {_table(Application)} WHERE "id" = %s',  # noqa: S608 - names from the model
+        [application_id],
+        Application._meta.get_field("status"),
+    )
+    if not status:
+        raise Http404("There is no application with this number.")
+    form = forms.DecisionForm(request.POST, status=status)
     if not form.is_valid():
-        return _detail(request, application, decision_form=form, status=422)
+        return _detail(request, _application(application_id), decision_form=form, status=422)
     decision = form.cleaned_data["decision"]
     try:
         result = services.decide(
-            actor=request.user, application_id=application.pk, decision=decision, note=form.cleaned_data["note"]
+            actor=request.user, application_id=application_id, decision=decision, note=form.cleaned_data["note"]
         )
     except NotFound as exc:
         raise Http404(str(exc.detail)) from exc
     except DomainError as exc:
         form.add_domain_error(exc)
-        return _detail(request, application, decision_form=form, status=exc.status)
+        return _detail(request, _application(application_id), decision_form=form, status=exc.status)
     messages.success(request, _decided_message(decision, result))
-    return _to_detail(application.pk)
+    return _to_detail(result.application.pk)
+
+
+def _application_with_place(application_id: int) -> Application:
+    """The application with its enrolment (if any) and its edition with the programme: what
+    select_related("enrolment", "edition__programme") loads, read as SQL (core.sql_rows) in one query
+    (tests/inbox/test_application_rows.py compares them)."""
+    rows = _stored_id(application_id) and sql_rows.read_joined(
+        f'FROM {_table(Application)} a LEFT JOIN {_table(Enrolment)} n ON n."application_id" = a."id" '
+        f'JOIN {_table(Edition)} d ON d."id" = a."edition_id" JOIN {_table(Programme)} p ON p."id" = d."programme_id" '
+        'WHERE a."id" = %s',
+        [application_id],
+        ((Application, "a"), (Enrolment, "n"), (Edition, "d"), (Programme, "p")),
+    )
+    if not rows:
+        raise Http404("There is no application with this number.")
+    application, enrolment, edition, programme = rows[0]
+    if enrolment.pk is not None:
+        application.enrolment = enrolment
+    else:
+        Application.enrolment.related.set_cached_value(application, None)  # none, as select_related caches it
+    edition.programme = programme
+    application.edition = edition
+    return application
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -676,9 +795,7 @@ def cancel_enrolment(request: HttpRequest, application_id: int) -> HttpResponse:
     """GET: what cancelling means (a credit note, the seat offered on). POST: cancel, after the tick."""
     _require_office(request)
     # Only what this page shows: the application, its enrolment and edition (one query).
-    application = Application.objects.select_related("enrolment", "edition__programme").filter(pk=application_id).first()
-    if application is None:
-        raise Http404("There is no application with this number.")
+    application = _application_with_place(application_id)
     enrolment = getattr(application, "enrolment", None)
     if enrolment is None or enrolment.status != EnrolmentStatus.ENROLLED:
         messages.error(request, _("This application has no enrolment to cancel."))

@@ -11,13 +11,13 @@ import datetime
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
-from leergang.catalog.models import Edition, EditionStatus
-from leergang.core import audit
+from leergang.catalog.models import Edition, EditionStatus, Programme
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.invoicing import discounts
 
@@ -37,6 +37,9 @@ from .selectors import seats_taken
 OFFER_DAYS = 7  # contract: an offer's deadline defaults to seven days
 
 APPLICATION_AUDIT_FIELDS = ["status", "edition", "email", "decision_note"]
+
+# What application.save() writes: every column but the id.
+_APPLICATION_COLUMNS = tuple(field.name for field in Application._meta.local_concrete_fields if not field.primary_key)
 
 
 @dataclass
@@ -185,13 +188,53 @@ def _require_office(actor: Any) -> None:
         raise PermissionDenied(_("Only the programme office can do this."))
 
 
+def _stored_id(value: int) -> bool:
+    """Whether `value` can be an id at all (the ORM finds nothing for one out of the column's range;
+    hand-written SQL would fail on it)."""
+    low, high = connection.ops.integer_field_range(Application._meta.pk.get_internal_type())
+    return low <= value <= high
+
+
 def _locked_application(application_id: int) -> Application:
-    application = (
-        Application.objects.select_for_update(of=("self",)).select_related("edition__programme").filter(pk=application_id).first()
+    """The application, locked, with its edition and programme (read as SQL, core.sql_rows: what
+    select_for_update(of=self) with select_related("edition__programme") loads; building and
+    compiling that wide query cost several times running it)."""
+    rows = _stored_id(application_id) and sql_rows.read_joined(
+        f'FROM {sql_rows.table(Application)} a JOIN {sql_rows.table(Edition)} d ON d."id" = a."edition_id" '
+        f'JOIN {sql_rows.table(Programme)} p ON p."id" = d."programme_id" WHERE a."id" = %s' + sql_rows.lock_clause("a"),
+        [application_id],
+        ((Application, "a"), (Edition, "d"), (Programme, "p")),
     )
-    if application is None:
+    if not rows:
         raise NotFound(_("There is no application with this number."))
+    application, edition, programme = rows[0]
+    edition.programme = programme
+    application.edition = edition
     return application
+
+
+def _locked_application_of(edition: Edition, application_id: int) -> Application | None:
+    """The application, locked (after its edition, which it is given as)."""
+    rows = sql_rows.read_joined(
+        f'FROM {sql_rows.table(Application)} a WHERE a."id" = %s' + sql_rows.lock_clause("a"),
+        [application_id],
+        ((Application, "a"),),
+    )
+    if not rows:
+        return None
+    application = rows[0][0]
+    application.edition = edition
+    return application
+
+
+def _open_offer(application_id: int) -> Offer | None:
+    """The application's open offer (at most one: a unique constraint)."""
+    rows = sql_rows.read_joined(
+        f'FROM {sql_rows.table(Offer)} o WHERE o."application_id" = %s AND o."status" = %s',
+        [application_id, OfferStatus.OPEN],
+        ((Offer, "o"),),
+    )
+    return rows[0][0] if rows else None
 
 
 @transaction.atomic
@@ -205,11 +248,12 @@ def plan_intake(*, actor: Any, application_id: int, scheduled_at: datetime.datet
             % {"status": application.get_status_display()}
         )
     intake = Intake(application=application, scheduled_at=scheduled_at, mode=mode, interviewer=interviewer.strip())
-    intake.full_clean(exclude=["application"])
-    intake.save()
+    # The intake's check constraints are its choices, which clean_fields checks (without a query each).
+    intake.full_clean(exclude=["application"], validate_constraints=False)
+    sql_rows.insert(intake)
     before = application.status
     application.status = ApplicationStatus.INTAKE_PLANNED
-    application.save(update_fields=["status", "updated_at"])
+    sql_rows.update(application, "status", "updated_at")
     audit.record(
         actor=actor,
         action="application.intake_planned",
@@ -255,6 +299,21 @@ class DecisionResult:
 
 def _locked_edition(edition_id: int) -> Edition:
     return Edition.objects.select_for_update(of=("self",)).select_related("programme").get(pk=edition_id)
+
+
+def _locked_edition_row(edition_id: int) -> Edition:
+    """`_locked_edition` read as SQL (core.sql_rows), for a decision."""
+    rows = sql_rows.read_joined(
+        f'FROM {sql_rows.table(Edition)} d JOIN {sql_rows.table(Programme)} p ON p."id" = d."programme_id" WHERE d."id" = %s'
+        + sql_rows.lock_clause("d"),
+        [edition_id],
+        ((Edition, "d"), (Programme, "p")),
+    )
+    if not rows:
+        raise Edition.DoesNotExist("Edition matching query does not exist.")
+    edition, programme = rows[0]
+    edition.programme = programme
+    return edition
 
 
 def _full(edition: Edition) -> Conflict:
@@ -308,13 +367,19 @@ def _decide(*, actor: Any, application_id: int, decision: str, note: str) -> Dec
     from leergang.accounts.services import get_or_create_participant, invite_user
 
     # Lock order everywhere: the edition first, then its application (no deadlock with cancellations).
-    edition_id = Application.objects.filter(pk=application_id).values_list("edition_id", flat=True).first()
-    if edition_id is None:
+    edition_id = _stored_id(application_id) and sql_rows.scalar(
+        f'SELECT "edition_id" FROM {sql_rows.table(Application)} WHERE "id" = %s',  # noqa: S608 - names from the model
+        [application_id],
+        Application._meta.get_field("edition"),
+    )
+    if not edition_id:
         raise NotFound(_("There is no application with this number."))
-    edition = _locked_edition(edition_id)
-    application = _locked_application(application_id)
+    edition = _locked_edition_row(edition_id)
+    application = _locked_application_of(edition, application_id)
+    if application is None:
+        raise NotFound(_("There is no application with this number."))
     before = audit.snapshot(application, APPLICATION_AUDIT_FIELDS)
-    open_offer = application.offers.filter(status=OfferStatus.OPEN).first()
+    open_offer = _open_offer(application.pk)
     if application.status in (ApplicationStatus.ADMITTED, ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN):
         raise Conflict(
             _("This application has already been decided (%(status)s).") % {"status": application.get_status_display()}
@@ -361,7 +426,7 @@ def _decide(*, actor: Any, application_id: int, decision: str, note: str) -> Dec
         )
     application.decided_at, application.decision_note = timezone.now(), note
     application.decided_by = actor if getattr(actor, "is_authenticated", False) else None
-    application.save()
+    sql_rows.update(application, *_APPLICATION_COLUMNS)  # every column, as application.save() writes them
     audit.record(
         actor=actor, action=f"application.{decision}", obj=application, before=before,
         after=audit.snapshot(application, APPLICATION_AUDIT_FIELDS),

@@ -103,7 +103,7 @@ def every_state(edition, office):
 @pytest.mark.parametrize("language", ["nl", "en"])
 @pytest.mark.parametrize("status", ["", "submitted", "intake_planned", "waitlisted", "offered", "admitted", "declined"])
 def test_the_rows_are_what_the_template_loop_wrote(every_state, language, status):
-    edition = inbox._edition(every_state.pk, inbox._INBOX_EDITION_FIELDS)
+    edition = inbox._edition(every_state.pk)
     with translation.override(language):
         context = inbox._inbox_context(edition, status)
         expected = ROWS_TEMPLATE.render(Context({"rows": former_rows(edition, status)}))
