@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
@@ -31,8 +32,8 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
 from leergang.accounts.models import Role
-from leergang.catalog.models import Edition, EditionStatus, Session
-from leergang.core import audit
+from leergang.catalog.models import Edition, EditionStatus, Programme, Session
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
@@ -43,6 +44,7 @@ from .permissions import can_write_case, enrolment_of, is_staff_of
 TITLE_MAX = 200
 TEXT_MAX = 10_000
 AWAITING_LIMIT = 50
+User = get_user_model()
 CASE_FIELDS = ["title", "question", "context"]
 ENTRY_FIELDS = ["done", "learned", "next_step"]
 
@@ -123,10 +125,35 @@ def case_access(user: Any, enrolment_id: int) -> CaseAccess | None:
     three more for a teacher, three more for a group member."""
     if not getattr(user, "is_authenticated", False) or not _is_id(enrolment_id):
         return None
-    enrolment = Enrolment.objects.select_related(*_ENROLMENT_RELATED).filter(pk=enrolment_id).first()
+    enrolment = _enrolment_for_case(enrolment_id)
     if enrolment is None:
         return None
     return _access_to(user, enrolment)
+
+
+def _enrolment_for_case(enrolment_id: int) -> Enrolment | None:
+    """The enrolment as `select_related(*_ENROLMENT_RELATED)` loads it (its case, or None, cached
+    both ways), in one query written as SQL (core.sql_rows): building and compiling that query cost
+    several times running it."""
+    rows = sql_rows.read_joined(
+        f'FROM {sql_rows.table(Enrolment)} e JOIN {sql_rows.table(Edition)} d ON d."id" = e."edition_id"'
+        f' JOIN {sql_rows.table(Programme)} p ON p."id" = d."programme_id"'
+        f' JOIN {sql_rows.table(User)} u ON u."id" = e."participant_id"'
+        f' LEFT JOIN {sql_rows.table(OwnCase)} c ON c."enrolment_id" = e."id" WHERE e."id" = %s',
+        [enrolment_id],
+        ((Enrolment, "e"), (Edition, "d"), (Programme, "p"), (User, "u"), (OwnCase, "c")),
+    )
+    if not rows:
+        return None
+    enrolment, edition, programme, participant, case = rows[0]
+    edition.programme = programme
+    enrolment.edition, enrolment.participant = edition, participant
+    if case.pk is None:
+        case = None
+    else:
+        OwnCase.enrolment.field.set_cached_value(case, enrolment)
+    Enrolment.own_case.related.set_cached_value(enrolment, case)
+    return enrolment
 
 
 def _access_to(user: Any, enrolment: Enrolment) -> CaseAccess | None:
@@ -157,13 +184,36 @@ def entry_access(user: Any, enrolment_id: int, entry_id: int) -> tuple[CaseAcces
     see the case or the entry's session. The entry and the enrolment come in one query."""
     if not getattr(user, "is_authenticated", False) or not _is_id(enrolment_id) or not _is_id(entry_id):
         return None
-    entry = CaseEntry.objects.select_related(*_ENTRY_WITH_ENROLMENT).filter(pk=entry_id).first()
+    entry = _entry_with_enrolment(entry_id)
     if entry is None or entry.case.enrolment_id != enrolment_id:
         return None
     access = _access_to(user, entry.case.enrolment)
     if access is None or not access.sees_session(entry.session.number):
         return None
     return access, entry
+
+
+def _entry_with_enrolment(entry_id: int) -> CaseEntry | None:
+    """The entry as `select_related(*_ENTRY_WITH_ENROLMENT)` loads it (the case cached on its
+    enrolment too), in one query written as SQL (core.sql_rows): responding reads it twice, and
+    building and compiling the ORM's six-table query cost several times running it."""
+    t = sql_rows.table
+    rows = sql_rows.read_joined(
+        f'FROM {t(CaseEntry)} n JOIN {t(Session)} s ON s."id" = n."session_id" JOIN {t(OwnCase)} c ON c."id" = n."case_id"'
+        f' JOIN {t(Enrolment)} e ON e."id" = c."enrolment_id" JOIN {t(Edition)} d ON d."id" = e."edition_id"'
+        f' JOIN {t(Programme)} p ON p."id" = d."programme_id" JOIN {t(User)} u ON u."id" = e."participant_id"'
+        ' WHERE n."id" = %s',
+        [entry_id],
+        ((CaseEntry, "n"), (Session, "s"), (OwnCase, "c"), (Enrolment, "e"), (Edition, "d"), (Programme, "p"), (User, "u")),
+    )
+    if not rows:
+        return None
+    entry, session, case, enrolment, edition, programme, participant = rows[0]
+    edition.programme = programme
+    enrolment.edition, enrolment.participant = edition, participant
+    case.enrolment = enrolment  # one-to-one: caches the case on the enrolment as well
+    entry.session, entry.case = session, case
+    return entry
 
 
 def visible_case(user: Any, enrolment_id: int) -> OwnCase | None:
@@ -191,16 +241,27 @@ class SessionRow:
 
 def case_timeline(access: CaseAccess) -> list[SessionRow]:
     """The edition's sessions the viewer may see, each with the case's entry (responses and their
-    authors loaded) and whether the viewer may respond (three queries)."""
+    authors loaded) and whether the viewer may respond (three queries, written as SQL with
+    core.sql_rows: they read what `_entries()` and the sessions' query read, and building and
+    compiling those queries cost several times running them)."""
     sessions = [
         session
-        for session in Session.objects.filter(edition_id=access.enrolment.edition_id).order_by("number")
+        for (session,) in sql_rows.read_joined(
+            f'FROM {sql_rows.table(Session)} s WHERE s."edition_id" = %s ORDER BY s."number"',
+            [access.enrolment.edition_id],
+            ((Session, "s"),),
+        )
         if access.sees_session(session.number)
     ]
     by_session: dict[int, CaseEntry] = {}
     if access.case is not None and sessions:
-        for entry in _entries().filter(case=access.case, session__in=[s.pk for s in sessions]):
-            by_session[entry.session_id] = entry
+        seen = {session.pk for session in sessions}
+        for (entry,) in sql_rows.read_joined(
+            f'FROM {sql_rows.table(CaseEntry)} n WHERE n."case_id" = %s', [access.case.pk], ((CaseEntry, "n"),)
+        ):
+            if entry.session_id in seen:
+                by_session[entry.session_id] = entry
+        _load_responses(list(by_session.values()))
     rows = []
     for session in sessions:
         entry = by_session.get(session.pk)
@@ -209,6 +270,29 @@ def case_timeline(access: CaseAccess) -> list[SessionRow]:
             entry.case = access.case
         rows.append(SessionRow(session, entry, entry is not None and access.may_respond(session.number)))
     return rows
+
+
+def _load_responses(entries: list[CaseEntry]) -> None:
+    """Each entry's responses with their authors, in order, cached as `_entries()`'s prefetch caches
+    them (one query, none without entries)."""
+    if not entries:
+        return
+    found: dict[int, list[CaseResponse]] = {entry.pk: [] for entry in entries}
+    for response, author in sql_rows.read_joined(
+        f'FROM {sql_rows.table(CaseResponse)} r JOIN {sql_rows.table(User)} u ON u."id" = r."author_id"'
+        f' WHERE r."entry_id" IN ({", ".join(["%s"] * len(found))}) ORDER BY r."created_at", r."id"',
+        list(found),
+        ((CaseResponse, "r"), (User, "u")),
+    ):
+        response.author = author
+        found[response.entry_id].append(response)
+    for entry in entries:
+        responses = found[entry.pk]
+        for response in responses:
+            response.entry = entry
+        queryset = entry.responses.get_queryset()
+        queryset._result_cache, queryset._prefetch_done = responses, True
+        entry._prefetched_objects_cache = {"responses": queryset}
 
 
 def visible_entries(user: Any, enrolment_id: int) -> list[CaseEntry]:
@@ -367,7 +451,7 @@ def respond(*, actor: Any, entry_id: int, text: Any) -> CaseResponse:
     at that session, and the writer (while enrolled). Someone else's response e-mails the writer."""
     with transaction.atomic():
         # The entry with its case's enrolment in one query: the access check needs no second look-up.
-        entry = CaseEntry.objects.select_related(*_ENTRY_WITH_ENROLMENT).filter(pk=entry_id).first() if _is_id(entry_id) else None
+        entry = _entry_with_enrolment(entry_id) if _is_id(entry_id) else None
         access = (
             _access_to(actor, entry.case.enrolment) if entry is not None and getattr(actor, "is_authenticated", False) else None
         )

@@ -34,13 +34,13 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
-from django.db.models import Sum
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from leergang.catalog.models import Session, SessionKind
-from leergang.core import audit, formatting
+from leergang.catalog.models import Edition, Programme, Session, SessionKind
+from leergang.core import audit, formatting, sql_rows
 from leergang.core.errors import Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
@@ -183,18 +183,31 @@ def time_summaries(
     enrolments = list(enrolments)
     if not enrolments:
         return {}
+    # Both queries written as SQL (core.sql_rows): building and compiling them cost several times
+    # running them (test_perf_learning_pages.py compares them with the ORM's).
     if sessions is None:
         sessions = {}
-        for session in Session.objects.filter(edition_id__in={e.edition_id for e in enrolments}).order_by("edition_id", "number"):
+        editions = sorted({e.edition_id for e in enrolments})
+        for (session,) in sql_rows.read_joined(
+            f'FROM {sql_rows.table(Session)} s WHERE s."edition_id" IN ({", ".join(["%s"] * len(editions))})'
+            ' ORDER BY s."edition_id", s."number"',
+            editions,
+            ((Session, "s"),),
+        ):
             sessions.setdefault(session.edition_id, []).append(session)
     sums: dict[int, list[dict[str, Any]]] = {}
-    for row in (
-        TimeEntry.objects.filter(enrolment_id__in=[e.pk for e in enrolments])
-        .values("enrolment_id", "kind", "session_id")
-        .annotate(total=Sum("minutes"))
-        .order_by()
-    ):
-        sums.setdefault(row["enrolment_id"], []).append(row)
+    ids = [e.pk for e in enrolments]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            'SELECT "enrolment_id", "kind", "session_id", SUM("minutes")'  # noqa: S608 - names from the model
+            f' FROM {sql_rows.table(TimeEntry)} WHERE "enrolment_id" IN ({", ".join(["%s"] * len(ids))})'
+            ' GROUP BY "enrolment_id", "kind", "session_id"',
+            ids,
+        )
+        for enrolment_id, kind, session_id, total in cursor.fetchall():
+            sums.setdefault(enrolment_id, []).append(
+                {"enrolment_id": enrolment_id, "kind": kind, "session_id": session_id, "total": total}
+            )
     return {e.pk: _summary(e.edition.programme, sessions.get(e.edition_id, []), sums.get(e.pk, [])) for e in enrolments}
 
 
@@ -232,10 +245,17 @@ def _summary(programme: Any, sessions: list[Session], sums: list[dict[str, Any]]
 def time_entries(enrolment_id: int, *, sessions: dict[int, Session] | None = None) -> list[TimeEntry]:
     """The enrolment's entries, newest day first, with their session (one query). `sessions`, the
     edition's sessions by id when the caller has them: then they are not read again."""
-    entries = TimeEntry.objects.filter(enrolment_id=enrolment_id).order_by("-day", "-id")
     if sessions is None:
-        return list(entries.select_related("session"))
-    found = list(entries)
+        return list(TimeEntry.objects.filter(enrolment_id=enrolment_id).order_by("-day", "-id").select_related("session"))
+    # Written as SQL (core.sql_rows): what the ORM's query reads, without building it.
+    found = [
+        entry
+        for (entry,) in sql_rows.read_joined(
+            f'FROM {sql_rows.table(TimeEntry)} t WHERE t."enrolment_id" = %s ORDER BY t."day" DESC, t."id" DESC',
+            [enrolment_id],
+            ((TimeEntry, "t"),),
+        )
+    ]
     for entry in found:
         if entry.session_id in sessions:  # else (never for an entry of this edition) read when asked
             entry.session = sessions[entry.session_id]
@@ -261,19 +281,43 @@ PAGE_ENROLMENT_FIELDS = (
 )
 
 
+def page_enrolment(enrolment_id: int) -> Enrolment | None:
+    """The enrolment as `select_related("participant", "edition__programme").only(*PAGE_ENROLMENT_FIELDS)`
+    loads it (the same deferred instances), in one query written as SQL (core.sql_rows): building
+    and compiling that query cost several times running it."""
+    parts = []
+    for model, alias, prefix in (
+        (Enrolment, "e", ""),
+        (get_user_model(), "u", "participant__"),
+        (Edition, "d", "edition__"),
+        (Programme, "p", "edition__programme__"),
+    ):
+        wanted = frozenset(
+            name[len(prefix) :] for name in PAGE_ENROLMENT_FIELDS if name.startswith(prefix) and "__" not in name[len(prefix) :]
+        )
+        parts.append((model, alias, wanted))
+    rows = sql_rows.read_joined(
+        f'FROM {sql_rows.table(Enrolment)} e JOIN {sql_rows.table(get_user_model())} u ON u."id" = e."participant_id"'
+        f' JOIN {sql_rows.table(Edition)} d ON d."id" = e."edition_id"'
+        f' JOIN {sql_rows.table(Programme)} p ON p."id" = d."programme_id" WHERE e."id" = %s',
+        [enrolment_id],
+        tuple(parts),
+    )
+    if not rows:
+        return None
+    enrolment, participant, edition, programme = rows[0]
+    edition.programme = programme
+    enrolment.participant, enrolment.edition = participant, edition
+    return enrolment
+
+
 def viewable_enrolment(user: Any, enrolment_id: int) -> Enrolment | None:
     """The enrolment (with participant, edition, programme) if the user may see its hours: the
     participant, the edition's teachers, the programme office. None for everyone else and for a
     missing one."""
     if not 0 < enrolment_id <= MAX_ID:
         return None
-    enrolment = (
-        Enrolment.objects.select_related("participant", "edition__programme")
-        .filter(pk=enrolment_id)
-        .order_by()
-        .only(*PAGE_ENROLMENT_FIELDS)
-        .first()
-    )
+    enrolment = page_enrolment(enrolment_id)
     if enrolment is None or not learning_permissions.can_view_enrolment(user, enrolment):
         return None
     return enrolment

@@ -13,17 +13,21 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template import engines
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from leergang.catalog.models import Edition, Session, SessionKind
+from leergang.catalog.models import Edition, LearningGoal, Location, Programme, Room, Session, SessionKind, SessionPart, Teacher
+from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound
+from leergang.core.sql_rows import read_joined, table
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 
 from . import groups, literature
@@ -51,47 +55,161 @@ def _access(request: HttpRequest, edition: Edition) -> Access:
     return Access(staff, enrolment)
 
 
-def _session(request: HttpRequest, session_id: int) -> tuple[Session, list[Session], Access]:
-    """The session with its edition, and every session of the edition (for the previous and next
-    links) in number order, in one query."""
-    edition_of = Session.objects.filter(pk=session_id).values("edition_id")[:1]
-    siblings = list(
-        Session.objects.filter(edition_id=Subquery(edition_of))
-        .select_related("edition__programme", "edition__room__location")
-        .order_by("number")
+def _neighbour(order: str, column: str) -> str:
+    compare, direction = ("<", "DESC") if order == "previous" else (">", "ASC")
+    return (
+        f'(SELECT o."{column}" FROM {table(Session)} o WHERE o."edition_id" = s."edition_id"'  # noqa: S608 - names from the models
+        f' AND o."number" {compare} s."number" ORDER BY o."number" {direction} LIMIT 1)'
     )
-    session = next((other for other in siblings if other.pk == session_id), None)
-    if session is None:
+
+
+def _session_sql() -> tuple[str, str]:
+    """FROM/WHERE of the session with its edition, programme and the edition's room and location, and
+    the extra columns: the previous and the next session's id and number (numbers are unique per
+    edition, so these are its neighbours in number order)."""
+    from_where = (
+        f'FROM {table(Session)} s JOIN {table(Edition)} d ON d."id" = s."edition_id"'
+        f' JOIN {table(Programme)} p ON p."id" = d."programme_id"'
+        f' LEFT JOIN {table(Room)} r ON r."id" = d."room_id" LEFT JOIN {table(Location)} l ON l."id" = r."location_id"'
+        ' WHERE s."id" = %s'
+    )
+    extra = ", ".join(_neighbour(order, column) for order in ("previous", "next") for column in ("id", "number"))
+    return from_where, extra
+
+
+def _session_row(session_id: int) -> tuple[Session, Session | None, Session | None] | None:
+    """The session with `select_related("edition__programme", "edition__room__location")`'s
+    instances, and its previous and next session (only their id and number), in one query written as
+    SQL (core.sql_rows): building and compiling the ORM's query cost several times running it."""
+    from_where, extra = _session_sql()
+    rows = read_joined(
+        from_where, [session_id], ((Session, "s"), (Edition, "d"), (Programme, "p"), (Room, "r"), (Location, "l")), extra=extra
+    )
+    if not rows:
+        return None
+    session, edition, programme, room, location, previous_id, previous_number, next_id, next_number = rows[0]
+    if edition.room_id is not None:
+        room.location = location
+        edition.room = room
+    else:
+        edition.room = None
+    edition.programme = programme
+    session.edition = edition
+    previous = Session(pk=previous_id, number=previous_number) if previous_id is not None else None
+    following = Session(pk=next_id, number=next_number) if next_id is not None else None
+    return session, previous, following
+
+
+def _session(request: HttpRequest, session_id: int) -> tuple[Session, tuple[Session | None, Session | None], Access]:
+    """The session with its edition, and the previous and next session of the edition (for the
+    links; only their id and number), in one query."""
+    found = _session_row(session_id)
+    if found is None:
         raise Http404("not found")
-    return session, siblings, _access(request, session.edition)
+    session, previous, following = found
+    return session, (previous, following), _access(request, session.edition)
+
+
+def _edition_row(edition_id: int) -> Edition | None:
+    """The edition with `select_related("programme", "room__location")`'s instances and
+    `participants`, its number of enrolled participants, in one query written as SQL (core.sql_rows)."""
+    rows = read_joined(
+        f'FROM {table(Edition)} d JOIN {table(Programme)} p ON p."id" = d."programme_id"'
+        f' LEFT JOIN {table(Room)} r ON r."id" = d."room_id" LEFT JOIN {table(Location)} l ON l."id" = r."location_id"'
+        ' WHERE d."id" = %s',
+        [EnrolmentStatus.ENROLLED, edition_id],
+        ((Edition, "d"), (Programme, "p"), (Room, "r"), (Location, "l")),
+        extra=f'(SELECT COUNT(*) FROM {table(Enrolment)} n WHERE n."edition_id" = d."id" AND n."status" = %s)',  # noqa: S608 - names from the models
+    )
+    if not rows:
+        return None
+    edition, programme, room, location, participants = rows[0]
+    if edition.room_id is not None:
+        room.location = location
+        edition.room = room
+    else:
+        edition.room = None
+    edition.programme = programme
+    edition.participants = participants
+    return edition
 
 
 def _edition(request: HttpRequest, edition_id: int) -> tuple[Edition, Access]:
-    participants = (
-        Enrolment.objects.filter(edition_id=OuterRef("pk"), status=EnrolmentStatus.ENROLLED)
-        .order_by()
-        .values("edition_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    edition = (
-        Edition.objects.select_related("programme", "room__location")
-        .annotate(participants=Coalesce(Subquery(participants), 0))
-        .filter(pk=edition_id)
-        .first()
-    )
+    edition = _edition_row(edition_id)
     if edition is None:
         raise Http404("not found")
     return edition, _access(request, edition)
 
 
+def _literature(session: Session) -> list[LiteratureItem]:
+    """`LiteratureItem.objects.filter(session=session).order_by("order", "id")`, as SQL."""
+    rows = read_joined(
+        f'FROM {table(LiteratureItem)} i WHERE i."session_id" = %s ORDER BY i."order", i."id"',
+        [session.pk],
+        ((LiteratureItem, "i"),),
+    )
+    return [item for (item,) in rows]
+
+
+def _parts(session: Session) -> list[SessionPart]:
+    """`session.parts.select_related("teacher").order_by("order", "id")`, as SQL."""
+    rows = read_joined(
+        f'FROM {table(SessionPart)} t LEFT JOIN {table(Teacher)} e ON e."id" = t."teacher_id"'
+        ' WHERE t."session_id" = %s ORDER BY t."order", t."id"',
+        [session.pk],
+        ((SessionPart, "t"), (Teacher, "e")),
+    )
+    parts = []
+    for part, teacher in rows:
+        part.teacher = teacher if part.teacher_id is not None else None
+        part.session = session
+        parts.append(part)
+    return parts
+
+
+def _goals(session: Session) -> list[LearningGoal]:
+    """`session.goals.order_by("order", "id")`, as SQL."""
+    through = Session.goals.through
+    rows = read_joined(
+        f'FROM {table(LearningGoal)} g JOIN {table(through)} sg ON sg."learninggoal_id" = g."id"'
+        ' WHERE sg."session_id" = %s ORDER BY g."order", g."id"',
+        [session.pk],
+        ((LearningGoal, "g"),),
+    )
+    return [goal for (goal,) in rows]
+
+
+# The empty literature form's fields as session.html's includes render them, per language: the same
+# for every visit (no value but the initial one, no errors), and those includes and widget
+# templates cost more than the rest of the page.
+_FORM_INCLUDES = (
+    '{% include "enrolment/application_form_errors.html" %}\n'
+    '        {% include "enrolment/application_field.html" with field=form.title %}\n'
+    '        {% include "enrolment/application_field.html" with field=form.file %}\n'
+    '        {% include "enrolment/application_field.html" with field=form.url %}\n'
+    '        {% include "enrolment/application_field.html" with field=form.preparation_minutes %}'
+)
+_empty_form_markup: dict[str | None, SafeString] = {}
+
+
+def empty_form_markup() -> SafeString:
+    language = translation.get_language()
+    markup = _empty_form_markup.get(language)
+    if markup is None:
+        markup = SafeString(engines["django"].from_string(_FORM_INCLUDES).render({"form": LiteratureForm()}))
+        _empty_form_markup[language] = markup
+    return markup
+
+
 def _session_context(
-    session: Session, siblings: list[Session], access: Access, form: LiteratureForm | None = None
+    session: Session,
+    neighbours: tuple[Session | None, Session | None],
+    access: Access,
+    form: LiteratureForm | None = None,
 ) -> dict[str, Any]:
     edition = session.edition
     staff, enrolment = access.staff, access.enrolment
-    items = list(LiteratureItem.objects.filter(session=session).order_by("order", "id"))
-    position = next(index for index, other in enumerate(siblings) if other.pk == session.pk)
+    items = _literature(session)
     group_names: list[str] = []
     if enrolment is not None:
         group = groups.group_of(groups.groupings(edition.pk), session.number, enrolment.pk)
@@ -102,28 +220,30 @@ def _session_context(
                 .order_by("participant__last_name", "participant__first_name")
                 .values_list("participant__first_name", "participant__last_name")
             ]
+    form = form if form is not None else (LiteratureForm() if staff else None)
     return {
         "session": session,
         "edition": edition,
         "programme": edition.programme,
-        "parts": list(session.parts.select_related("teacher").order_by("order", "id")),
-        "goals": list(session.goals.order_by("order", "id")),
+        "parts": _parts(session),
+        "goals": _goals(session),
         "literature": items,
         "preparation_minutes": sum(item.preparation_minutes for item in items),
-        "previous": siblings[position - 1] if position > 0 else None,
-        "next": siblings[position + 1] if position + 1 < len(siblings) else None,
+        "previous": neighbours[0],
+        "next": neighbours[1],
         "is_closing": session.kind == SessionKind.CLOSING,
         "can_change": staff,
         "enrolment": enrolment,
         "group_names": group_names,
         "held_today": session.date == timezone.localdate(),  # participants check in on the day (M17)
-        "form": form if form is not None else (LiteratureForm() if staff else None),
+        "form": form,
+        "empty_form_markup": empty_form_markup() if form is not None and not form.is_bound else "",
     }
 
 
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
-    session, siblings, access = _session(request, session_id)
-    return render(request, "learning/session.html", _session_context(session, siblings, access))
+    session, neighbours, access = _session(request, session_id)
+    return render(request, "learning/session.html", _session_context(session, neighbours, access))
 
 
 def _to_session(session_id: int) -> HttpResponseRedirect:
@@ -132,12 +252,12 @@ def _to_session(session_id: int) -> HttpResponseRedirect:
 
 @require_POST
 def add_literature(request: HttpRequest, session_id: int) -> HttpResponse:
-    session, siblings, access = _session(request, session_id)
+    session, neighbours, access = _session(request, session_id)
     if not access.staff:  # can_change_literature
         raise Http404("not found")
     form = LiteratureForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "learning/session.html", _session_context(session, siblings, access, form), status=422)
+        return render(request, "learning/session.html", _session_context(session, neighbours, access, form), status=422)
     try:
         item = literature.add_literature(
             actor=request.user,
@@ -151,14 +271,14 @@ def add_literature(request: HttpRequest, session_id: int) -> HttpResponse:
         raise Http404(str(exc.detail)) from exc
     except DomainError as exc:
         form.add_domain_error(exc)
-        return render(request, "learning/session.html", _session_context(session, siblings, access, form), status=exc.status)
+        return render(request, "learning/session.html", _session_context(session, neighbours, access, form), status=exc.status)
     messages.success(request, _("“%(title)s” was added. The participants are told by e-mail.") % {"title": item.title})
     return _to_session(session.pk)
 
 
 @require_POST
 def remove_literature(request: HttpRequest, session_id: int, item_id: int) -> HttpResponse:
-    session, _siblings, access = _session(request, session_id)
+    session, _neighbours, access = _session(request, session_id)
     item = LiteratureItem.objects.filter(pk=item_id, session=session).first()
     if item is None or not access.staff:  # can_change_literature
         raise Http404("not found")
@@ -173,18 +293,84 @@ def remove_literature(request: HttpRequest, session_id: int, item_id: int) -> Ht
     return _to_session(session.pk)
 
 
+def _edition_sessions(edition: Edition) -> list[list[Any]]:
+    """The edition's sessions in number order, each with its number of literature items and their
+    preparation minutes together, in one query written as SQL (core.sql_rows)."""
+    literature = f'FROM {table(LiteratureItem)} i WHERE i."session_id" = s."id"'
+    return read_joined(
+        f'FROM {table(Session)} s WHERE s."edition_id" = %s ORDER BY s."number"',
+        [edition.pk],
+        ((Session, "s"),),
+        extra=f'(SELECT COUNT(*) {literature}), (SELECT COALESCE(SUM(i."preparation_minutes"), 0) {literature})',  # noqa: S608 - names from the models
+    )
+
+
+def _session_url(name: str, session_id: int) -> str:
+    """As `{% url name session_id=session_id %}`."""
+    return reverse(name, kwargs={"session_id": session_id})
+
+
+def edition_rows_markup(rows: list[dict[str, Any]], *, staff: bool, enrolment: Enrolment | None, today: Any) -> SafeString:
+    """The sessions table's rows, as edition.html's loop over `rows` rendered them (with its
+    whitespace; test_perf_learning_pages.py keeps the two equal): its translations and links per
+    row cost more than the rest of the page."""
+    date_label, literature_label, none_yet = escape(_("Date")), escape(_("Literature")), escape(_("none yet"))
+    closing = escape(_("Closing session"))
+    attendance_label, take, show = escape(_("Attendance")), escape(_("Take attendance")), escape(_("Show check-in code"))
+    check_in = f'<a href="{escape(reverse("attendance:check_in"))}">{escape(_("Check in"))}</a>' if enrolment else ""
+    parts = []
+    for row in rows:
+        session = row["session"]
+        date = escape(row["date"])
+        number = _("Session %(number)s") % {"number": session.number}
+        theme = session.theme
+        sub = f'<br><span class="cell-sub">{escape(theme)}</span>' if theme else ""
+        if row["items"]:
+            literature = ngettext("%(counter)s item", "%(counter)s items", row["items"]) % {"counter": row["items"]}
+            if row["minutes"]:
+                literature += ", " + _("about %(hours)s hours") % {"hours": escape(formatting.hours(row["minutes"]))}
+        else:
+            literature = f'<span class="subtle">{none_yet}</span>'
+        if staff:
+            last = (
+                f'<td class="session-attendance"><span class="stack-label" aria-hidden="true">{attendance_label}</span>'
+                f'<ul class="plain"><li><a href="{escape(row["register_url"])}">{take}'
+                f'<span class="visually-hidden"> ({date})</span></a></li>'
+                f'<li><a href="{escape(row["code_url"])}">{show}'
+                f'<span class="visually-hidden"> ({date})</span></a></li></ul></td>\n            '
+            )
+        elif enrolment:
+            last = f'<td class="session-attendance">{check_in if session.date == today else ""}</td>'
+        else:
+            last = ""
+        parts.append(
+            f'\n          <tr>\n            <th scope="row"><a href="{escape(row["url"])}">'
+            f"{closing if session.kind == 'closing' else number}</a>"
+            f"{sub}</th>\n"
+            f'            <td><span class="stack-label" aria-hidden="true">{date_label}</span>{date}</td>\n'
+            f'            <td><span class="stack-label" aria-hidden="true">{literature_label}</span>{literature}</td>\n'
+            f"            {last}\n          </tr>\n        "
+        )
+    return SafeString("".join(parts))
+
+
 def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
     """The edition's learning overview: its sessions with their literature, and the edition's pages."""
     edition, access = _edition(request, edition_id)
     staff = access.staff
-    sessions = list(edition.sessions.order_by("number"))
-    counts: dict[int, tuple[int, int]] = {}
-    for session_id, minutes in LiteratureItem.objects.filter(session__edition=edition).values_list(
-        "session_id", "preparation_minutes"
-    ):
-        items, total = counts.get(session_id, (0, 0))
-        counts[session_id] = (items + 1, total + minutes)
-    rows = [{"session": s, "items": counts.get(s.pk, (0, 0))[0], "minutes": counts.get(s.pk, (0, 0))[1]} for s in sessions]
+    rows = [
+        {
+            "session": session,
+            "items": items,
+            "minutes": minutes,
+            "url": _session_url("learning_sessions:session", session.pk),
+            "date": formatting.long_date(session.date, with_weekday=True),  # as the weekday_date filter
+            "register_url": _session_url("attendance:register", session.pk) if staff else "",
+            "code_url": _session_url("attendance:code", session.pk) if staff else "",
+        }
+        for session, items, minutes in _edition_sessions(edition)
+    ]
+    today = timezone.localdate()
     context = {
         "edition": edition,
         "programme": edition.programme,
@@ -192,6 +378,7 @@ def edition_page(request: HttpRequest, edition_id: int) -> HttpResponse:
         "staff": staff,
         "enrolment": access.enrolment,
         "participants": edition.participants if staff else None,
-        "today": timezone.localdate(),  # participants check in on the day (M17)
+        "today": today,  # participants check in on the day (M17)
+        "rows_markup": edition_rows_markup(rows, staff=staff, enrolment=access.enrolment, today=today),
     }
     return render(request, "learning/edition.html", context)
