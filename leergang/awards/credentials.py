@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import jwt
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 from django.utils.translation import gettext, ngettext
 
@@ -69,6 +70,18 @@ def issuer_profile(name: str | None = None) -> dict:
     }
 
 
+def _taken(candidates: list[int]) -> set[int]:
+    """Which of the candidate positions awards hold: one query written as SQL, as the ORM's
+    `filter(status_index__in=candidates).values_list("status_index", flat=True)` reads them, without
+    building and compiling that query for every award issued."""
+    wanted = list(dict.fromkeys(candidates))
+    table = connection.ops.quote_name(Award._meta.db_table)
+    with connection.cursor() as cursor:
+        marks = ", ".join(["%s"] * len(wanted))
+        cursor.execute(f"SELECT status_index FROM {table} WHERE status_index IN ({marks})", wanted)  # noqa: S608 - names from the model
+        return {index for (index,) in cursor.fetchall()}
+
+
 def new_status_index() -> int:
     """A random free position in the status list. Random rather than sequential (Bitstring Status
     List, privacy considerations): neighbouring indexes must not link credentials issued together.
@@ -76,7 +89,7 @@ def new_status_index() -> int:
     # A handful of random candidates checked in one query: one query however full the list is,
     # until it is nearly full (the chance that sixteen picks are all taken at 90% is under 19%).
     candidates = [secrets.randbelow(STATUS_LIST_SIZE) for _ in range(16)]
-    taken_now = set(Award.objects.filter(status_index__in=candidates).values_list("status_index", flat=True))
+    taken_now = _taken(candidates)
     for index in candidates:
         if index not in taken_now:
             return index
@@ -95,7 +108,7 @@ def new_status_indexes(count: int) -> list[int]:
         return []
     # At most a thousand parameters in the one query; the rare shortfall is settled below.
     candidates = [secrets.randbelow(STATUS_LIST_SIZE) for _ in range(min(16 * count, 1000))]
-    taken = set(Award.objects.filter(status_index__in=candidates).values_list("status_index", flat=True))
+    taken = _taken(candidates)
     chosen: list[int] = []
     for index in candidates:
         if index not in taken:

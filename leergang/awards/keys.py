@@ -22,6 +22,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from leergang.core import sql_rows
+
 from .models import SigningKey
 
 ALGORITHM = "RS256"
@@ -75,9 +77,13 @@ def active_key() -> SigningKey:
     Two first uses at the same time both generate a key; the one-active constraint lets one
     insert win and the other reads the winner, so they sign with the same key.
     """
-    key = SigningKey.objects.filter(active=True).first()
-    if key is not None:
-        return key
+    # Written as SQL (core.sql_rows), as `SigningKey.objects.filter(active=True).first()` reads it
+    # (the model orders by creation): every award issued asks for it.
+    rows = sql_rows.read_joined(
+        f"FROM {sql_rows.table(SigningKey)} k WHERE k.active = %s ORDER BY k.created_at LIMIT 1", [True], ((SigningKey, "k"),)
+    )
+    if rows:
+        return rows[0][0]
     kid, pem = generate()
     try:
         with transaction.atomic():

@@ -14,13 +14,14 @@ hold each equal to the ORM's read (tests/awards/test_out_of_reach_counts.py, tes
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from leergang.attendance.models import Attendance
@@ -70,8 +71,12 @@ def _facts(
 
 
 def edition_sessions(edition: Edition) -> list[SessionRow]:
-    """The edition's sessions as (pk, kind, date) in session order (one query)."""
-    return list(edition.sessions.order_by("number").values_list("pk", "kind", "date"))
+    """The edition's sessions as (pk, kind, date) in session order (one query, written as SQL: the
+    number is unique per edition; tests/awards/test_perf_standing_reads.py compares it with the ORM's)."""
+    to_date = Session._meta.get_field("date").to_python  # SQLite gives dates as text
+    with connection.cursor() as cursor:
+        cursor.execute(f'SELECT id, kind, "date" FROM {_table(Session)} WHERE edition_id = %s ORDER BY number', [edition.pk])
+        return [(pk, kind, to_date(day)) for pk, kind, day in cursor.fetchall()]
 
 
 def facts_for(enrolment: Enrolment, *, sessions: Iterable[SessionRow] | None = None) -> rules.Facts:
@@ -331,41 +336,49 @@ def edition_standings(
     `lock` (inside a transaction) locks the places and their participants, in name order, with the
     read: issuing does, so that it and issuing for one place (which locks that place) wait for each
     other. Whether they presented is recorded under the edition's lock, which the issuer holds already,
-    so it is read here as committed; the attendance, papers and awards are read after the lock."""
+    so it is read here as committed; the attendance, papers and awards are read after the lock.
+
+    Written as SQL (core.sql_rows for the places): the page and issuing read it on every visit,
+    and building and compiling the ORM's four queries took several times as long as running them
+    (tests/awards/test_perf_standing_reads.py holds it equal to the ORM's reads)."""
     today = today or timezone.localdate()
     sessions = list(sessions) if sessions is not None else edition_sessions(edition)
     # The places with their participant and whether they presented (the slot is one-to-one with the
     # place) in one read; the attendance, the papers and the awards by the places' ids, without joins.
-    places = Enrolment.objects.filter(edition_id=edition.pk, status=EnrolmentStatus.ENROLLED)
-    if lock:
-        # Not the presentation slot: it is on the nullable side of the join (and not changed here).
-        places = places.select_for_update(of=("self", "participant"))
-    enrolments = list(
-        places.select_related("participant")
-        .annotate(standing_presented=F("presentation_slot__presented"))
-        .order_by("participant__last_name", "participant__first_name", "pk")
-    )
+    enrolments = _edition_places(edition.pk, lock=lock)
     if not enrolments:
         return []
     ids = [enrolment.pk for enrolment in enrolments]
+    marks = ", ".join(["%s"] * len(ids))
+    db = connections[DEFAULT_DB_ALIAS]
     statuses: dict[int, dict[int, str]] = {}
-    # order_by(): the attendance's default order would join sessions, editions and participants for nothing
-    for enrolment_id, session_id, value in (
-        Attendance.objects.filter(enrolment_id__in=ids).order_by().values_list("enrolment_id", "session_id", "status")
-    ):
-        statuses.setdefault(enrolment_id, {})[session_id] = value
-    # The current paper is the latest upload (as learning_selectors.latest_paper).
     papers: dict[int, PaperSubmission] = {}
-    for enrolment_id, result, submitted_at in (
-        PaperSubmission.objects.filter(enrolment_id__in=ids)
-        .order_by("enrolment_id", "-submitted_at", "-id")
-        .values_list("enrolment_id", "result", "submitted_at")
-    ):
-        if enrolment_id not in papers:
-            papers[enrolment_id] = PaperSubmission(result=result, submitted_at=submitted_at)
     awards: dict[int, list[Award]] = {}
-    for award in _awards_query().filter(enrolment_id__in=ids):
-        awards.setdefault(award.enrolment_id, []).append(award)
+    paper_converters = _converters(db, PaperSubmission, ("result", "submitted_at"))
+    award_fields, award_converters = _award_shape(db)
+    with db.cursor() as cursor:
+        cursor.execute(f"SELECT enrolment_id, session_id, status FROM {_table(Attendance)} WHERE enrolment_id IN ({marks})", ids)
+        for enrolment_id, session_id, value in cursor.fetchall():
+            statuses.setdefault(enrolment_id, {})[session_id] = value
+        # The current paper is the latest upload (as learning_selectors.latest_paper).
+        cursor.execute(
+            f"SELECT enrolment_id, result, submitted_at FROM {_table(PaperSubmission)} WHERE enrolment_id IN ({marks})"
+            " ORDER BY enrolment_id, submitted_at DESC, id DESC",
+            ids,
+        )
+        for enrolment_id, *values in cursor.fetchall():
+            if enrolment_id not in papers:
+                result, submitted_at = _convert(db, paper_converters, values)
+                papers[enrolment_id] = PaperSubmission(result=result, submitted_at=submitted_at)
+        # The awards as `_awards_query` reads them: without the PDF, the credential and the snapshot.
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in award_fields)
+        cursor.execute(
+            f"SELECT {columns} FROM {_table(Award)} WHERE enrolment_id IN ({marks}) ORDER BY issued_at DESC, id DESC", ids
+        )
+        names = [field.attname for field in award_fields]
+        for row in cursor.fetchall():
+            award = Award.from_db(db.alias, names, _convert(db, award_converters, row))
+            awards.setdefault(award.enrolment_id, []).append(award)
     policy = policy_for(edition.programme)
     standings = []
     for enrolment in enrolments:
@@ -383,6 +396,62 @@ def edition_standings(
             )
         )
     return standings
+
+
+@functools.lru_cache(maxsize=16)
+def _converters(db: Any, model: Any, names: tuple[str, ...]) -> tuple:
+    """Per column (by field name) the converters the ORM's compiler applies to it (kept per connection)."""
+    found = []
+    for name in names:
+        col = model._meta.get_field(name).get_col("t")
+        found.append((col, db.ops.get_db_converters(col) + col.get_db_converters(db)))
+    return tuple(found)
+
+
+def _convert(db: Any, converters: tuple, values: Iterable[Any]) -> list[Any]:
+    converted = []
+    for value, (col, functions) in zip(values, converters, strict=True):
+        for function in functions:
+            value = function(value, col, db)
+        converted.append(value)
+    return converted
+
+
+@functools.lru_cache(maxsize=4)
+def _award_shape(db: Any) -> tuple[tuple, tuple]:
+    """The award's columns `_awards_query` loads (in model order) and their converters."""
+    fields = tuple(field for field in Award._meta.concrete_fields if field.name not in AWARD_DEFERRED)
+    return fields, _converters(db, Award, tuple(field.name for field in fields))
+
+
+AWARD_DEFERRED = ("pdf", "credential", "snapshot")
+
+
+def _places_sql(lock: bool) -> str:
+    return (
+        f"FROM {_table(Enrolment)} e JOIN {_table(User)} u ON u.id = e.participant_id"
+        f" LEFT JOIN {_table(PresentationSlot)} s ON s.enrolment_id = e.id"
+        " WHERE e.edition_id = %s AND e.status = %s ORDER BY u.last_name, u.first_name, e.id"
+        # Not the presentation slot: it is on the nullable side of the join (and not changed here).
+        + (sql_rows.lock_clause("e", "u") if lock else "")
+    )
+
+
+def _edition_places(edition_id: int, *, lock: bool = False) -> list[Enrolment]:
+    """The edition's active places in name order with their participant loaded and whether they
+    presented (`standing_presented`), as the ORM's `filter(edition_id=..., status=ENROLLED)
+    .select_related("participant").annotate(standing_presented=F("presentation_slot__presented"))
+    .order_by("participant__last_name", "participant__first_name", "pk")` (with
+    `select_for_update(of=("self", "participant"))` when `lock`) reads them: one query as SQL."""
+    rows = sql_rows.read_joined(
+        _places_sql(lock), [edition_id, EnrolmentStatus.ENROLLED.value], ((Enrolment, "e"), (User, "u")), extra="s.presented"
+    )
+    places = []
+    for enrolment, participant, presented in rows:
+        enrolment.participant = participant
+        enrolment.standing_presented = None if presented is None else bool(presented)  # SQLite gives numbers
+        places.append(enrolment)
+    return places
 
 
 def _spare_by_edition(by_id: dict[int, Edition], sessions: dict[int, list[SessionRow]], today: datetime.date) -> dict[int, int]:
@@ -532,6 +601,23 @@ def out_of_reach_counts(editions: Iterable[Edition], *, today: datetime.date | N
         if content >= needed and missed > content - needed:
             counts[edition_id] = counts.get(edition_id, 0) + places
     return counts
+
+
+def edition_with_programme(edition_id: int, *, lock: bool = False) -> Edition | None:
+    """The edition with its programme loaded, or None: one query written as SQL (core.sql_rows), as
+    the ORM's `select_related("programme")` reads it (with `select_for_update(of=("self",))` when
+    `lock`, inside a transaction), without building and compiling that query on every visit."""
+    rows = sql_rows.read_joined(
+        f"FROM {_table(Edition)} d JOIN {_table(Programme)} p ON p.id = d.programme_id WHERE d.id = %s"
+        + (sql_rows.lock_clause("d") if lock else ""),
+        [edition_id],
+        ((Edition, "d"), (Programme, "p")),
+    )
+    if not rows:
+        return None
+    edition, programme = rows[0]
+    edition.programme = programme
+    return edition
 
 
 def _place_sql() -> str:

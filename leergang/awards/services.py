@@ -98,7 +98,7 @@ def _enrolment_for(actor: Any, enrolment_id: int) -> Enrolment:
 
 
 def _edition_for(actor: Any, edition_id: int) -> Edition:
-    edition = Edition.objects.select_for_update(of=("self",)).select_related("programme").filter(pk=edition_id).first()
+    edition = selectors.edition_with_programme(edition_id, lock=True)
     if edition is None or not permissions.is_coordinator(actor):
         if edition is not None and getattr(actor, "is_authenticated", False) and permissions.can_view_edition(actor, edition):
             raise PermissionDenied(ONLY_OFFICE_ISSUES)
@@ -273,7 +273,7 @@ def issue_for_edition(*, actor: Any, edition_id: int, issued_at: datetime.dateti
     (not in the future, not before the closing session) dates awards handed out at the ceremony and
     registered afterwards; by default it is now."""
     edition = _edition_for(actor, edition_id)
-    document = EditionDocument.load(edition)
+    document = EditionDocument.load(edition, sessions=selectors.edition_sessions(edition))
     today = timezone.localdate()
     if not document.final(today):
         raise Conflict(NOT_FINAL)

@@ -35,7 +35,7 @@ SUMMARY_KEY = "awards-issued-%s"
 
 
 def _edition(request: HttpRequest, edition_id: int) -> Edition:
-    edition = Edition.objects.select_related("programme").filter(pk=edition_id).first()
+    edition = selectors.edition_with_programme(edition_id)
     if edition is None or not permissions.is_coordinator(request.user):
         raise Http404("not found")
     return edition

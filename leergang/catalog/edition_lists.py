@@ -57,6 +57,16 @@ def edition_name(edition: Edition) -> SafeString:
     return _edition_name(get_language(), edition.start_date)
 
 
+def start_date_in(language: str | None, day: datetime.date) -> SafeString:
+    """A start date (as `start_date`) in `language`, for lists that ask for the language once."""
+    return _long_date(language, day)
+
+
+def name_for(day: datetime.date) -> SafeString:
+    """An edition's name (as `edition_name`) from its start date."""
+    return _edition_name(get_language(), day)
+
+
 # Writing out a date takes Django's date formatting some 20 µs; the lists name the same editions on
 # every visit, and what a date is called in a language never changes.
 @functools.lru_cache(maxsize=4096)

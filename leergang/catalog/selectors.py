@@ -1,7 +1,9 @@
 """Reads for pages and the API, each a fixed number of queries whatever the data size."""
 
 import datetime
+import functools
 
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import (
     BooleanField,
     DateField,
@@ -18,11 +20,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
+from leergang.core import sql_rows
 from leergang.core.errors import NotFound
-from leergang.core.transactions import single_row
-from leergang.enrolment.selectors import with_seats_taken
+from leergang.enrolment.selectors import SEATS_TAKEN, with_seats_taken
 
-from .models import Edition, EditionStatus, LearningGoal, Programme, ProgrammeTeacher, Session, SessionPart, Teacher
+from .models import (
+    Edition,
+    EditionStatus,
+    LearningGoal,
+    Location,
+    Programme,
+    ProgrammeTeacher,
+    Room,
+    Session,
+    SessionPart,
+    Teacher,
+)
 
 
 def published_programmes() -> QuerySet[Programme]:
@@ -47,12 +60,6 @@ def _sessions_with_parts() -> Prefetch:
     return Prefetch("sessions", queryset=Session.objects.order_by("number").prefetch_related(Prefetch("parts", queryset=parts)))
 
 
-# What the programme page leaves out of the edition it shows and its room: timestamps it never shows.
-_PAGE_DEFERRED = tuple(
-    f"{prefix}{field}" for prefix in ("", "room__", "room__location__") for field in ("created_at", "updated_at")
-)
-
-
 class EditionBrief:
     """What the programme page's list of editions reads of each edition (its switch between them, the
     featured edition): a programme has some forty, and loading each as a whole Edition with its room
@@ -75,36 +82,117 @@ class EditionBrief:
 def programme_for_page(*, user, slug: str) -> Programme:
     """The programme with `goals`, `lead_teacher_links` (with their teachers) and `visible_editions`
     (EditionBrief, by start date, with seats taken; see `edition_for_page` for the one shown and
-    `sessions_for_page` for its sessions). Four plain queries: on a page read at every visit, the
-    prefetch machinery cost more than the reading."""
-    programme = single_row(visible_programmes(user).filter(slug=slug))
-    if programme is None:
+    `sessions_for_page` for its sessions). Four plain queries written as SQL (core.sql_rows): on a
+    page read at every visit, building and compiling the ORM's queries cost several times what
+    running them did (tests/catalog/test_perf_aw_programme_reads.py holds them equal to the ORM's)."""
+    published = not permissions.is_coordinator(user)  # as visible_programmes
+    rows = sql_rows.read_joined(
+        f"FROM {_table(Programme)} p WHERE p.slug = %s" + (" AND p.published = %s" if published else ""),
+        [slug, True] if published else [slug],
+        ((Programme, "p"),),
+    )
+    if not rows:
         raise NotFound(_("There is no programme with this name."))
-    programme.goals = list(LearningGoal.objects.filter(programme_id=programme.pk))
-    programme.lead_teacher_links = list(ProgrammeTeacher.objects.filter(programme_id=programme.pk).select_related("teacher"))
-    editions = with_seats_taken(_visible_editions(user).filter(programme_id=programme.pk)).order_by("start_date", "id")
-    programme.visible_editions = [
-        EditionBrief(*row) for row in editions.values_list("id", "start_date", "status", "capacity", "seats_taken")
+    programme = rows[0][0]
+    order = _quote("order")
+    # In the models' order ("order", then id), as the ORM reads them.
+    programme.goals = [
+        goal
+        for (goal,) in sql_rows.read_joined(
+            f"FROM {_table(LearningGoal)} g WHERE g.programme_id = %s ORDER BY g.{order}, g.id",
+            [programme.pk],
+            ((LearningGoal, "g"),),
+        )
     ]
+    links = []
+    for link, teacher in sql_rows.read_joined(
+        f"FROM {_table(ProgrammeTeacher)} l JOIN {_table(Teacher)} t ON t.id = l.teacher_id"
+        f" WHERE l.programme_id = %s ORDER BY l.{order}, l.id",
+        [programme.pk],
+        ((ProgrammeTeacher, "l"), (Teacher, "t")),
+    ):
+        link.teacher = teacher
+        links.append(link)
+    programme.lead_teacher_links = links
+    programme.visible_editions = _edition_briefs(programme.pk, drafts=permissions.can_see_draft_editions(user))
     return programme
 
 
-def _has_sessions() -> Func:
-    """Whether the edition has a session (EXISTS, one probe of the index session_edition_date)."""
-    table, column = Session._meta.db_table, Session._meta.get_field("edition").column
-    template = f'EXISTS (SELECT 1 FROM "{table}" WHERE "{column}" = %(expressions)s)'  # noqa: S608 - our own names
-    return Func(F("pk"), template=template, output_field=BooleanField())
+def _edition_briefs(programme_id: int, *, drafts: bool) -> list[EditionBrief]:
+    """The programme's editions (without drafts unless `drafts`, as `_visible_editions`) by start
+    date, with seats taken (enrolment.selectors.SEATS_TAKEN's SQL), as EditionBrief."""
+    seats = SEATS_TAKEN.template % {"expressions": "d.id"}
+    sql = (
+        f"SELECT d.id, d.start_date, d.status, d.capacity, {seats} FROM {_table(Edition)} d"  # noqa: S608 - our own names
+        " WHERE d.programme_id = %s" + ("" if drafts else " AND NOT (d.status = %s)") + " ORDER BY d.start_date, d.id"
+    )
+    to_date = _date_converter()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [programme_id] if drafts else [programme_id, EditionStatus.DRAFT.value])
+        return [EditionBrief(pk, to_date(day), status, capacity, taken) for pk, day, status, capacity, taken in cursor.fetchall()]
+
+
+def _table(model) -> str:
+    return sql_rows.table(model)
+
+
+def _quote(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def _converters(model, names: tuple[str, ...]) -> list:
+    """Per column (by field name) the converters the ORM's compiler applies to it on this connection."""
+    return list(_converters_of(connections[DEFAULT_DB_ALIAS], model, names))
+
+
+@functools.lru_cache(maxsize=16)
+def _converters_of(db, model, names: tuple[str, ...]) -> tuple:
+    # Kept per connection (a converter may ask its connection): they depend on the schema only.
+    found = []
+    for name in names:
+        col = model._meta.get_field(name).get_col("t")
+        found.append((col, db.ops.get_db_converters(col) + col.get_db_converters(db)))
+    return tuple(found)
+
+
+def _date_converter():
+    converters = _converters(Edition, ("start_date",))[0]
+
+    def convert(value):
+        col, functions = converters
+        for function in functions:
+            value = function(value, col, connection)
+        return value
+
+    return convert
 
 
 def edition_for_page(programme: Programme, brief: EditionBrief) -> Edition | None:
     """The edition of `programme.visible_editions` a page shows, whole, with its room's location,
     `programme`, `seats_taken` (as the list counted them) and `has_sessions` (so that a page need not
-    ask for sessions there are none of). One query; None if it was deleted since the list was read."""
-    editions = Edition.objects.filter(pk=brief.id, programme_id=programme.pk).select_related("room__location")
-    edition = single_row(editions.defer(*_PAGE_DEFERRED).annotate(has_sessions=_has_sessions()))
-    if edition is not None:
-        edition.programme = programme
-        edition.seats_taken = brief.seats_taken
+    ask for sessions there are none of). One query written as SQL (core.sql_rows), as the ORM's
+    `select_related("room__location")` with `has_sessions` read it; None if it was deleted since the
+    list was read."""
+    session_table, edition_column = _table(Session), _quote(Session._meta.get_field("edition").column)
+    rows = sql_rows.read_joined(
+        f"FROM {_table(Edition)} d LEFT JOIN {_table(Room)} r ON r.id = d.room_id"
+        f" LEFT JOIN {_table(Location)} l ON l.id = r.location_id WHERE d.id = %s AND d.programme_id = %s",
+        [brief.id, programme.pk],
+        ((Edition, "d"), (Room, "r"), (Location, "l")),
+        # one probe of the index session_edition_date
+        extra=f"EXISTS (SELECT 1 FROM {session_table} WHERE {edition_column} = d.id)",  # noqa: S608 - our own names
+    )
+    if not rows:
+        return None
+    edition, room, location, has_sessions = rows[0]
+    if edition.room_id is None:
+        edition.room = None
+    else:
+        room.location = location
+        edition.room = room
+    edition.has_sessions = bool(has_sessions)  # SQLite gives booleans as numbers
+    edition.programme = programme
+    edition.seats_taken = brief.seats_taken
     return edition
 
 
@@ -122,25 +210,46 @@ _SESSION_FIELDS = (
     "delivery_mode",
 )
 _PART_FIELDS = ("id", "session_id", "order", "title_nl", "title_en", "teacher_id")
-_PART_COLUMNS = ("parts__id", "parts__session_id", "parts__order", "parts__title_nl", "parts__title_en", "parts__teacher_id")
+
+
+def _sessions_sql() -> str:
+    return _sessions_sql_for(connections[DEFAULT_DB_ALIAS])
+
+
+@functools.lru_cache(maxsize=4)
+def _sessions_sql_for(db) -> str:  # the names depend on the schema only: written once per connection
+    session, part, teacher = _table(Session), _table(SessionPart), _table(Teacher)
+    columns = ", ".join(
+        [f"s.{_quote(Session._meta.get_field(name).column)}" for name in _SESSION_FIELDS]
+        + [f"p.{_quote(SessionPart._meta.get_field(name).column)}" for name in _PART_FIELDS]
+    )
+    return (
+        f"SELECT {columns}, t.name FROM {session} s LEFT JOIN {part} p ON p.session_id = s.id"  # noqa: S608 - our own names
+        f" LEFT JOIN {teacher} t ON t.id = p.teacher_id WHERE s.edition_id = %s ORDER BY s.number, p.{_quote('order')}, p.id"
+    )
 
 
 def sessions_for_page(edition: Edition) -> list[Session]:
     """The edition's sessions in order (only what the page shows of them), each with `part_list` (its
-    parts in order, with their teachers' names): one query, the sessions joined to their parts (a
-    session without parts is one row with none). Plain rows: model instances of every column and the
-    prefetch machinery cost more than the reading."""
+    parts in order, with their teachers' names): one query written as SQL, the sessions joined to
+    their parts (a session without parts is one row with none), its values converted as the ORM
+    converts them. Plain rows: model instances of every column and the prefetch machinery cost more
+    than the reading, and building the ORM's query more than running it."""
     if not getattr(edition, "has_sessions", True):
         return []
-    rows = (
-        Session.objects.filter(edition_id=edition.pk)
-        .order_by("number", "parts__order", "parts__id")
-        .values_list(*_SESSION_FIELDS, *_PART_COLUMNS, "parts__teacher__name")
-    )
-    db = rows.db
+    converters = _converters(Session, _SESSION_FIELDS) + _converters(SessionPart, _PART_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(_sessions_sql(), [edition.pk])
+        fetched = cursor.fetchall()
+    db = connection.alias
     sessions: list[Session] = []
-    split, teacher_at = len(_SESSION_FIELDS), len(_SESSION_FIELDS) + len(_PART_COLUMNS)
-    for row in rows:
+    split, teacher_at = len(_SESSION_FIELDS), len(_SESSION_FIELDS) + len(_PART_FIELDS)
+    for raw in fetched:
+        row = []
+        for value, (col, functions) in zip(raw[:teacher_at], converters, strict=True):
+            for function in functions:
+                value = function(value, col, connection)
+            row.append(value)
         if not sessions or sessions[-1].pk != row[0]:
             session = Session.from_db(db, _SESSION_FIELDS, row[:split])
             session.part_list = []
@@ -148,7 +257,7 @@ def sessions_for_page(edition: Edition) -> list[Session]:
         if row[split] is not None:
             part = SessionPart.from_db(db, _PART_FIELDS, row[split:teacher_at])
             if part.teacher_id is not None:
-                part.teacher = Teacher.from_db(db, ("id", "name"), (part.teacher_id, row[teacher_at]))
+                part.teacher = Teacher.from_db(db, ("id", "name"), (part.teacher_id, raw[teacher_at]))
             session.part_list.append(part)
     return sessions
 

@@ -41,7 +41,7 @@ def test_issuing_all_reads_the_edition_once_and_locks_the_places_with_their_stan
     places = [q for q in sql if q.startswith("SELECT") and 'FROM "enrolment_enrolment"' in q]
     assert len(places) == 1  # the standings' read, which is the lock too
     if connection.vendor == "postgresql":
-        assert 'FOR UPDATE OF "enrolment_enrolment", "accounts_user"' in places[0]
+        assert "FOR UPDATE OF e, u" in places[0]  # the places and their participants (selectors._places_sql)
     assert Award.objects.filter(enrolment__edition=edition).count() == 2
 
 
