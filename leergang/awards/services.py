@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from leergang.accounts import permissions
 from leergang.catalog.models import Edition
-from leergang.core import audit
+from leergang.core import audit, sql_rows
 from leergang.core.errors import Conflict, Invalid, NotFound, PermissionDenied
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.notifications import services as outbox
@@ -198,7 +198,7 @@ def _store_all(awards: list[Award]) -> list[Award]:
         indexes.add(award.status_index)
     try:
         with transaction.atomic():
-            return Award.objects.bulk_create(awards)
+            return sql_rows.insert_all(awards)
     except IntegrityError:
         for award in awards:
             award.pk = None

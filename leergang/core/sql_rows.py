@@ -110,16 +110,21 @@ def scalar(sql: str, params: list[Any], field: Any, alias: str = "t", using: str
 
 
 def _plain(model: type[Model]) -> None:
-    """Refuse what `save()` does beyond one table's row: inherited tables, ordering fields, fields
-    with their own placeholders (GIS, ranges), a save() of the model's own that is not declared
-    harmless for these writes (`plain_writes = True`)."""
+    """Refuse what `save()` does beyond one table's row: inherited tables, ordering fields, a save()
+    of the model's own that is not declared harmless for these writes (`plain_writes = True`)."""
     meta = model._meta
     if meta.parents or meta.order_with_respect_to or meta.pk is not meta.auto_field:
         raise TypeError(f"{model.__name__} is not a plain model; save() it.")
     if model.save is not Model.save and not getattr(model, "plain_writes", False):
         raise TypeError(f"{model.__name__} has a save() of its own; use it, or declare plain_writes.")
-    if any(hasattr(field, "get_placeholder") for field in meta.local_concrete_fields):
-        raise TypeError(f"{model.__name__} has a field with a placeholder of its own; save() it.")
+
+
+def _plain_placeholders(db: Any, fields: Any, model: type[Model]) -> None:
+    """A field may ask for a placeholder of its own (GIS, ranges; binary data on MySQL): refused
+    unless it is the plain one on this database (binary data on SQLite and PostgreSQL)."""
+    for field in fields:
+        if hasattr(field, "get_placeholder") and field.get_placeholder(b"", None, db) != "%s":
+            raise TypeError(f"{model.__name__}.{field.name} needs a placeholder of its own here; save() it.")
 
 
 @functools.lru_cache(maxsize=64)
@@ -127,6 +132,7 @@ def _insert_shape(db: Any, model: type[Model]) -> tuple[tuple, str, bool]:
     _plain(model)
     meta = model._meta
     fields = tuple(field for field in meta.local_concrete_fields if not field.generated and field is not meta.auto_field)
+    _plain_placeholders(db, fields, model)
     if list(meta.db_returning_fields) != [meta.auto_field]:
         raise TypeError(f"{model.__name__} returns more than its id on insert; save() it.")
     quote = db.ops.quote_name
@@ -200,6 +206,7 @@ def _update_shape(db: Any, model: type[Model], names: tuple[str, ...]) -> tuple[
     if mutable is not None and not set(names) <= {*mutable, "updated_at"}:
         raise ValueError(f"Only {sorted(mutable)} of a {model.__name__} change once it is saved.")
     fields = tuple(meta.get_field(name) for name in names)
+    _plain_placeholders(db, fields, model)
     quote = db.ops.quote_name
     sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {sets} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 - names from the model

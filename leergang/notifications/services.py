@@ -85,7 +85,7 @@ def queue_email(**fields) -> OutboxEmail:
 
 def queue_all(emails: list[OutboxEmail]) -> list[OutboxEmail]:
     """Write many built e-mails in one insert (a notice to a whole group costs one query)."""
-    return OutboxEmail.objects.bulk_create(emails)
+    return sql_rows.insert_all(emails)
 
 
 def build_templated_email(

@@ -244,3 +244,16 @@ def test_a_single_value_is_converted_as_the_orm_converts_its_column(invoiced, pl
         'SELECT MAX("date") FROM "catalog_session" WHERE "edition_id" = %s', [0], Session._meta.get_field("date")
     )
     assert none is None
+
+
+def test_a_field_with_a_placeholder_of_its_own_is_refused_unless_it_is_the_plain_one(monkeypatch):
+    from django.db import models
+
+    from leergang.awards.models import Award
+
+    pdf = Award._meta.get_field("pdf")
+    assert isinstance(pdf, models.BinaryField)
+    sql_rows._plain_placeholders(connection, [pdf], Award)  # binary data: "%s" on SQLite and PostgreSQL
+    monkeypatch.setattr(connection.ops, "binary_placeholder_sql", lambda value: "_binary %s")  # as on MySQL
+    with pytest.raises(TypeError, match="placeholder of its own"):
+        sql_rows._plain_placeholders(connection, [pdf], Award)
