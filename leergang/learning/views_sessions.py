@@ -15,9 +15,8 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.template import engines
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -179,28 +178,6 @@ def _goals(session: Session) -> list[LearningGoal]:
     return [goal for (goal,) in rows]
 
 
-# The empty literature form's fields as session.html's includes render them, per language: the same
-# for every visit (no value but the initial one, no errors), and those includes and widget
-# templates cost more than the rest of the page.
-_FORM_INCLUDES = (
-    '{% include "enrolment/application_form_errors.html" %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.title %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.file %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.url %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.preparation_minutes %}'
-)
-_empty_form_markup: dict[str | None, SafeString] = {}
-
-
-def empty_form_markup() -> SafeString:
-    language = translation.get_language()
-    markup = _empty_form_markup.get(language)
-    if markup is None:
-        markup = SafeString(engines["django"].from_string(_FORM_INCLUDES).render({"form": LiteratureForm()}))
-        _empty_form_markup[language] = markup
-    return markup
-
-
 def _session_context(
     session: Session,
     neighbours: tuple[Session | None, Session | None],
@@ -237,7 +214,6 @@ def _session_context(
         "group_names": group_names,
         "held_today": session.date == timezone.localdate(),  # participants check in on the day (M17)
         "form": form,
-        "empty_form_markup": empty_form_markup() if form is not None and not form.is_bound else "",
     }
 
 

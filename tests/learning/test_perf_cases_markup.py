@@ -16,15 +16,12 @@ from tests.learning.cases_fixtures import (
     written,  # noqa: F401 (fixture)
 )
 
-# The two includes exactly as case_responses.html has them for a bound form.
-INCLUDES = (
-    '{% include "enrolment/application_form_errors.html" %}\n'
-    '    {% include "enrolment/application_field.html" with field=form.text %}'
-)
+# The errors include and the field exactly as case_responses.html has them for a bound form.
+INCLUDES = '{% include "enrolment/application_form_errors.html" %}\n    {% form_field form.text %}'
 
 
 def through_templates(form: ResponseForm) -> str:
-    return engines["django"].from_string(INCLUDES).render({"form": form})
+    return engines["django"].from_string("{% load leergang %}" + INCLUDES).render({"form": form})
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -14,7 +14,6 @@ from django.utils import timezone, translation
 from leergang.catalog.models import Edition, Session, SessionPart
 from leergang.enrolment.models import Enrolment, EnrolmentStatus
 from leergang.learning import cases, literature, views_sessions
-from leergang.learning.forms_literature import LiteratureForm
 from leergang.learning.models import CaseEntry, CaseResponse, LiteratureItem
 from tests import factories
 from tests.learning.cases_fixtures import (
@@ -126,29 +125,6 @@ def test_literature_parts_and_goals_are_what_the_orm_loaded(sessions):
             same(mine, theirs)
             same(mine.teacher, theirs.teacher)
     assert len(views_sessions._parts(sessions[0])) == 2 and len(views_sessions._goals(sessions[0])) == 2
-
-
-FORM_INCLUDES = (
-    '{% include "enrolment/application_form_errors.html" %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.title %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.file %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.url %}\n'
-    '        {% include "enrolment/application_field.html" with field=form.preparation_minutes %}'
-)
-
-
-@pytest.mark.parametrize("language", ["nl", "en"])
-def test_the_empty_literature_form_is_what_the_templates_render(language):
-    with translation.override(language):
-        expected = engines["django"].from_string(FORM_INCLUDES).render({"form": LiteratureForm()})
-        assert views_sessions.empty_form_markup() == expected
-        assert 'name="preparation_minutes"' in expected
-
-
-def test_the_session_template_keeps_the_includes_for_a_posted_form():
-    source = engines["django"].engine.get_template("learning/session.html").source
-    assert "{% if form.is_bound %}" + FORM_INCLUDES + "{% else %}{{ empty_form_markup }}{% endif %}" in source
-    assert views_sessions._FORM_INCLUDES == FORM_INCLUDES
 
 
 # -- the edition's overview ---------------------------------------------------------------------
