@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -26,7 +27,7 @@ from leergang.catalog.models import Session
 from leergang.core.errors import DomainError, NotFound, PermissionDenied
 from leergang.learning import permissions as learning_permissions
 
-from . import checkin, register, selectors
+from . import checkin, register, register_markup, selectors
 from .models import AttendanceStatus
 
 # What the register's pages and the permission check read of the session, its edition and
@@ -88,6 +89,13 @@ def _context(request: HttpRequest, session: Session, rows: list[selectors.Regist
         "announcement": "",
     }
     context.update(extra)
+    # The lines written out in Python (register_markup), with the form's CSRF field as
+    # {% csrf_token %} writes it.
+    csrf = csrf_input(request)
+    if "line" in extra:
+        context["line_html"] = register_markup.line_html(extra["line"], session.pk, context["open"], csrf)
+    else:
+        context["lines_html"] = register_markup.lines_html(rows, session.pk, context["open"], csrf)
     return context
 
 

@@ -12,8 +12,10 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.template.backends.utils import csrf_input
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -21,6 +23,7 @@ from leergang.accounts import permissions
 from leergang.catalog.models import Edition
 from leergang.core import formatting
 from leergang.core.errors import DomainError, NotFound, PermissionDenied
+from leergang.core.widget_rendering import _escape
 
 from . import presentations, selectors
 from .models import PresentationSlot
@@ -56,6 +59,75 @@ def _name(slot: PresentationSlot) -> str:
     return participant.get_full_name() or participant.email
 
 
+def slots_html(slots: list[PresentationSlot], edition_pk: int, can_reorder: bool, recording_open: bool, csrf: str) -> SafeString:
+    """The table's rows, written out as the loop in learning/presentation_list.html wrote them (an
+    include-like `with` per participant cost most of the page; tests/learning/
+    test_perf_presentations_markup.py compares them with the former template)."""
+    move_url = reverse("presentations:move", kwargs={"edition_id": edition_pk}) if can_reorder else ""
+    record_url = reverse("presentations:record", kwargs={"edition_id": edition_pk}) if recording_open else ""
+    presented_label = _escape(_("Presented"))
+    parts = []
+    last = len(slots) - 1
+    for index, slot in enumerate(slots):
+        participant = slot.enrolment.participant
+        name = _escape(participant.get_full_name() or participant.email)
+        hidden_name = f'<span class="visually-hidden">: {name}</span>'
+        pk = _escape(slot.enrolment_id)
+        if slot.presented is None:
+            data, shown = "unknown", f'<span class="subtle">{_escape(_("Not recorded"))}</span>'
+        elif slot.presented:
+            data, shown = "yes", f'<span class="presented-yes">{presented_label}</span>'
+        else:
+            data, shown = "no", f'<span class="presented-no">{_escape(_("Did not present"))}</span>'
+        parts.append(
+            f'\n      <tr id="slot-{pk}" data-presented="{data}">\n'
+            f'        <td class="slot-position">{_escape(slot.position)}</td>\n'
+            f'        <th scope="row">{name}</th>\n'
+            f'        <td><span class="stack-label" aria-hidden="true">{presented_label}</span>{shown}</td>\n'
+        )
+        parts.append("        ")
+        if can_reorder:
+            up = (
+                f'<button type="submit" name="direction" value="up" id="move-up-{pk}" class="button button-secondary slot-button">'
+                f'<span aria-hidden="true">↑ </span>{_escape(_("Up"))}{hidden_name}</button>'
+                if index
+                else ""
+            )
+            down = (
+                f'<button type="submit" name="direction" value="down" id="move-down-{pk}" class="button button-secondary slot-button">'
+                f'<span aria-hidden="true">↓ </span>{_escape(_("Down"))}{hidden_name}</button>'
+                if index != last
+                else ""
+            )
+            parts.append(
+                "<td>\n"
+                f'          <form method="post" action="{move_url}" hx-post="{move_url}" hx-target="#presentation-list" '
+                'hx-swap="outerHTML" class="slot-actions">\n'
+                f'            {csrf}<input type="hidden" name="enrolment" value="{pk}">\n'
+                f"            {up}\n"
+                f"            {down}\n"
+                "          </form>\n"
+                "        </td>"
+            )
+        parts.append("\n        ")
+        if recording_open:
+            parts.append(
+                "<td>\n"
+                f'          <form method="post" action="{record_url}" hx-post="{record_url}" hx-target="#presentation-list" '
+                'hx-swap="outerHTML" class="slot-actions">\n'
+                f'            {csrf}<input type="hidden" name="enrolment" value="{pk}">\n'
+                f'            <button type="submit" name="presented" value="yes" id="presented-yes-{pk}" '
+                f'class="button button-secondary slot-button">{presented_label}{hidden_name}</button>\n'
+                f'            <button type="submit" name="presented" value="no" id="presented-no-{pk}" '
+                f'class="button button-secondary slot-button">{_escape(_("Did not present"))}{hidden_name}</button>\n'
+                "          </form>\n"
+                "        </td>"
+            )
+        parts.append("\n      </tr>\n      ")
+    # Every value above escaped; the markup is ours.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
 def _respond(
     request: HttpRequest,
     edition: Edition,
@@ -82,6 +154,7 @@ def _respond(
         "error": error,
         "fragment": fragment,
     }
+    context["slots_html"] = slots_html(slots, edition.pk, context["can_reorder"], context["recording_open"], csrf_input(request))
     if fragment:
         response = render(request, "learning/presentation_list.html", context)
     else:
