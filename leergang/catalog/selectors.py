@@ -42,6 +42,37 @@ def published_programmes() -> QuerySet[Programme]:
     return Programme.objects.filter(published=True).order_by("title_nl")
 
 
+# What the home page shows of a programme (its cards) and of its next open edition.
+_HOME_PARTS = (
+    (Programme, "p", ("slug", "title_nl", "title_en", "tagline_nl", "tagline_en", "organiser")),
+    (Edition, "e", ("start_date", "fee")),
+)
+
+
+def home_programmes() -> list[Programme]:
+    """Every published programme (by Dutch title) with the start date and fee of its next edition
+    open for registration as `next_start` and `next_fee` (None without one): one query, read with
+    hand-written SQL (building the ORM's two subqueries cost more than running them). The same as
+    published_programmes() annotated with Subquery(...)[:1] of the open editions by start date and
+    id (tests/catalog/test_perf_home_cards.py compares them), with only the cards' fields loaded."""
+    edition = sql_rows.table(Edition)
+    rows = sql_rows.read_joined(
+        f"FROM {sql_rows.table(Programme)} p LEFT OUTER JOIN {edition} e ON e.id = ("  # noqa: S608 - table names
+        f"SELECT n.id FROM {edition} n WHERE n.programme_id = p.id AND n.status = %s"
+        " ORDER BY n.start_date ASC, n.id ASC LIMIT 1)"
+        " WHERE p.published = %s ORDER BY p.title_nl ASC",
+        [EditionStatus.OPEN.value, True],
+        _HOME_PARTS,
+    )
+    programmes = []
+    for programme, next_open in rows:
+        found = next_open.pk is not None
+        programme.next_start = next_open.start_date if found else None
+        programme.next_fee = next_open.fee if found else None
+        programmes.append(programme)
+    return programmes
+
+
 def visible_programmes(user) -> QuerySet[Programme]:
     if permissions.is_coordinator(user):
         return Programme.objects.order_by("title_nl")
