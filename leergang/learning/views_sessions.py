@@ -62,6 +62,18 @@ def _neighbour(order: str, column: str) -> str:
     )
 
 
+def _with_relations(edition: Edition, programme: Programme, room: Room, location: Location) -> Edition:
+    """The edition with what `select_related("programme", "room__location")` caches on it (no room:
+    None; read_joined gives an empty instance for the missing side of a LEFT JOIN)."""
+    if edition.room_id is not None:
+        room.location = location
+        edition.room = room
+    else:
+        edition.room = None
+    edition.programme = programme
+    return edition
+
+
 def _session_sql() -> tuple[str, str]:
     """FROM/WHERE of the session with its edition, programme and the edition's room and location, and
     the extra columns: the previous and the next session's id and number (numbers are unique per
@@ -87,13 +99,7 @@ def _session_row(session_id: int) -> tuple[Session, Session | None, Session | No
     if not rows:
         return None
     session, edition, programme, room, location, previous_id, previous_number, next_id, next_number = rows[0]
-    if edition.room_id is not None:
-        room.location = location
-        edition.room = room
-    else:
-        edition.room = None
-    edition.programme = programme
-    session.edition = edition
+    session.edition = _with_relations(edition, programme, room, location)
     previous = Session(pk=previous_id, number=previous_number) if previous_id is not None else None
     following = Session(pk=next_id, number=next_number) if next_id is not None else None
     return session, previous, following
@@ -123,12 +129,7 @@ def _edition_row(edition_id: int) -> Edition | None:
     if not rows:
         return None
     edition, programme, room, location, participants = rows[0]
-    if edition.room_id is not None:
-        room.location = location
-        edition.room = room
-    else:
-        edition.room = None
-    edition.programme = programme
+    edition = _with_relations(edition, programme, room, location)
     edition.participants = participants
     return edition
 
