@@ -80,13 +80,6 @@ def _require_office(request: HttpRequest) -> None:
         raise Http404("not found")
 
 
-def _stored_id(value: int) -> bool:
-    """Whether `value` can be an id at all (the ORM finds nothing for one out of the column's range;
-    hand-written SQL would fail on it)."""
-    low, high = connection.ops.integer_field_range(Application._meta.pk.get_internal_type())
-    return low <= value <= high
-
-
 def _table(model: Any) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -115,7 +108,7 @@ def _edition(edition_id: int) -> Edition:
     """The edition with its programme and the seats panel's numbers: one query, written as SQL
     (core.sql_rows) instead of an annotated ORM query built and compiled on every visit
     (tests/inbox/test_application_rows.py compares them)."""
-    rows = _stored_id(edition_id) and sql_rows.read_joined(
+    rows = sql_rows.read_joined(
         f'FROM {_table(Edition)} d JOIN {_table(Programme)} p ON p."id" = d."programme_id" WHERE d."id" = %s',
         [edition_id],
         ((Edition, "d"), (Programme, "p")),
@@ -465,7 +458,7 @@ def _application(application_id: int) -> Application:
     four with an enrolment, read as SQL (core.sql_rows) instead of a select_related and three
     prefetches built and compiled on every visit (tests/inbox/test_application_rows.py compares them)."""
     user = get_user_model()
-    rows = _stored_id(application_id) and sql_rows.read_joined(
+    rows = sql_rows.read_joined(
         f'FROM {_table(Application)} a LEFT JOIN {_table(Enrolment)} n ON n."application_id" = a."id" '
         f'LEFT JOIN {_table(user)} u ON u."id" = a."decided_by_id" WHERE a."id" = %s',
         [application_id],
@@ -743,7 +736,7 @@ def decide(request: HttpRequest, application_id: int) -> HttpResponse:
     _require_office(request)
     # The form's choices rest on the status; the page's application is read only to show the form
     # again (a decision redirects, with the name of the application the service locked).
-    status = _stored_id(application_id) and sql_rows.scalar(
+    status = sql_rows.scalar(
         f'SELECT "status" FROM {_table(Application)} WHERE "id" = %s',  # noqa: S608 - names from the model
         [application_id],
         Application._meta.get_field("status"),
@@ -771,7 +764,7 @@ def _application_with_place(application_id: int) -> Application:
     """The application with its enrolment (if any) and its edition with the programme: what
     select_related("enrolment", "edition__programme") loads, read as SQL (core.sql_rows) in one query
     (tests/inbox/test_application_rows.py compares them)."""
-    rows = _stored_id(application_id) and sql_rows.read_joined(
+    rows = sql_rows.read_joined(
         f'FROM {_table(Application)} a LEFT JOIN {_table(Enrolment)} n ON n."application_id" = a."id" '
         f'JOIN {_table(Edition)} d ON d."id" = a."edition_id" JOIN {_table(Programme)} p ON p."id" = d."programme_id" '
         'WHERE a."id" = %s',

@@ -11,7 +11,7 @@ import datetime
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -188,18 +188,11 @@ def _require_office(actor: Any) -> None:
         raise PermissionDenied(_("Only the programme office can do this."))
 
 
-def _stored_id(value: int) -> bool:
-    """Whether `value` can be an id at all (the ORM finds nothing for one out of the column's range;
-    hand-written SQL would fail on it)."""
-    low, high = connection.ops.integer_field_range(Application._meta.pk.get_internal_type())
-    return low <= value <= high
-
-
 def _locked_application(application_id: int) -> Application:
     """The application, locked, with its edition and programme (read as SQL, core.sql_rows: what
     select_for_update(of=self) with select_related("edition__programme") loads; building and
     compiling that wide query cost several times running it)."""
-    rows = _stored_id(application_id) and sql_rows.read_joined(
+    rows = sql_rows.read_joined(
         f'FROM {sql_rows.table(Application)} a JOIN {sql_rows.table(Edition)} d ON d."id" = a."edition_id" '
         f'JOIN {sql_rows.table(Programme)} p ON p."id" = d."programme_id" WHERE a."id" = %s' + sql_rows.lock_clause("a"),
         [application_id],
@@ -367,7 +360,7 @@ def _decide(*, actor: Any, application_id: int, decision: str, note: str) -> Dec
     from leergang.accounts.services import get_or_create_participant, invite_user
 
     # Lock order everywhere: the edition first, then its application (no deadlock with cancellations).
-    edition_id = _stored_id(application_id) and sql_rows.scalar(
+    edition_id = sql_rows.scalar(
         f'SELECT "edition_id" FROM {sql_rows.table(Application)} WHERE "id" = %s',  # noqa: S608 - names from the model
         [application_id],
         Application._meta.get_field("edition"),
